@@ -1,0 +1,43 @@
+//! The effective settings as `config check` prints them: every secret replaced, never elided
+//! silently, so an operator can see that it is set without seeing it.
+
+use serde_json::{Value, json};
+
+use crate::{CorsOrigins, Settings};
+
+const REDACTED: &str = "[redacted]";
+
+impl Settings {
+    pub fn redacted_json(&self) -> Value {
+        json!({
+            "APP_ENV": self.app_env.as_str(),
+            "AUTH_SECRET": format!("{REDACTED} (from {})", self.auth_secret_source),
+            "HOST": self.host.to_string(),
+            "PORT": self.port,
+            "DATA_DIR": self.data_dir.display().to_string(),
+            "DATABASE_URL": self.database_url.redacted(),
+            "OBJECT_STORE_URL": self.object_store_url,
+            "REDIS_URL": self.redis_url.as_ref().map(|_| REDACTED),
+            "LLM_BASE_URL": self.llm.as_ref().map(|l| l.base_url.clone()),
+            "LLM_MODEL": self.llm.as_ref().map(|l| l.model.clone()),
+            "LLM_API_KEY": self.llm.as_ref().and_then(|l| l.api_key.as_ref()).map(|_| REDACTED),
+            "UPLOAD_MAX_BYTES": self.upload_max_bytes,
+            "RATE_LIMIT_PER_MINUTE": self.rate_limit_per_minute,
+            "WORK_INTERRUPT_TTL": format!("{}s", self.work_interrupt_ttl.as_secs()),
+            "CORS_ORIGINS": match &self.cors_origins {
+                None => Value::Null,
+                Some(CorsOrigins::Any) => json!("*"),
+                Some(CorsOrigins::List(list)) => json!(list.join(",")),
+            },
+            "METRICS_PORT": self.metrics_port,
+            "TRUSTED_PROXIES": self.trusted_proxies.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "AUTO_MIGRATE": self.auto_migrate,
+            "AUTH_TOKEN_TTL": format!("{}s", self.auth_token_ttl.as_secs()),
+            "REQUEST_TIMEOUT": format!("{}s", self.request_timeout.as_secs()),
+            "MAX_CONCURRENT_REQUESTS": self.max_concurrent_requests,
+            "SHUTDOWN_GRACE": format!("{}s", self.shutdown_grace.as_secs()),
+            "RUST_LOG": self.log_filter,
+            ".env": if self.dotenv_loaded { "loaded (dev only)" } else { "not read" },
+        })
+    }
+}

@@ -1,0 +1,434 @@
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use base64::Engine as _;
+use ipnet::IpNet;
+use rand::RngCore as _;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::{ConfigError, DatabaseUrl, EnvSource, parse, secret};
+
+/// A signing secret shorter than this is refused outside `dev`.
+pub const MIN_SECRET_BYTES: usize = 32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppEnv {
+    Dev,
+    Staging,
+    Prod,
+}
+
+impl AppEnv {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppEnv::Dev => "dev",
+            AppEnv::Staging => "staging",
+            AppEnv::Prod => "prod",
+        }
+    }
+
+    pub fn is_dev(self) -> bool {
+        self == AppEnv::Dev
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorsOrigins {
+    Any,
+    List(Vec<String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct LlmSettings {
+    pub base_url: String,
+    pub api_key: Option<SecretString>,
+    pub model: String,
+}
+
+/// The effective configuration. `Debug` masks every secret (they are `SecretString`s).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub app_env: AppEnv,
+    pub auth_secret: SecretString,
+    /// Where the secret came from, for `config check` (never the value).
+    pub auth_secret_source: String,
+    pub host: IpAddr,
+    pub port: u16,
+    pub data_dir: PathBuf,
+    pub database_url: DatabaseUrl,
+    pub object_store_url: String,
+    pub redis_url: Option<SecretString>,
+    pub llm: Option<LlmSettings>,
+    pub upload_max_bytes: u64,
+    pub rate_limit_per_minute: u32,
+    pub work_interrupt_ttl: Duration,
+    pub cors_origins: Option<CorsOrigins>,
+    pub metrics_port: Option<u16>,
+    pub trusted_proxies: Vec<IpNet>,
+    pub auto_migrate: bool,
+    pub auth_token_ttl: Duration,
+    pub request_timeout: Duration,
+    pub max_concurrent_requests: usize,
+    pub shutdown_grace: Duration,
+    pub log_filter: String,
+    /// True when a `.env` file was merged in (only ever in `dev`).
+    pub dotenv_loaded: bool,
+}
+
+/// Collects every problem instead of stopping at the first, so one run shows them all.
+struct Problems(Vec<String>);
+
+impl Problems {
+    fn take<T>(&mut self, result: Result<T, String>) -> Option<T> {
+        result.map_err(|e| self.0.push(e)).ok()
+    }
+}
+
+impl Settings {
+    /// Reads the real process environment.
+    pub fn from_process_env() -> Result<Self, ConfigError> {
+        Self::load(EnvSource::from_process())
+    }
+
+    /// Parses and validates. In `dev` only, creates `DATA_DIR` and a generated `AUTH_SECRET` in it.
+    pub fn load(env: EnvSource) -> Result<Self, ConfigError> {
+        let mut p = Problems(Vec::new());
+
+        let app_env = match env.get("APP_ENV").map(|v| v.trim().to_ascii_lowercase()) {
+            None => AppEnv::Dev,
+            Some(v) if v.is_empty() || v == "dev" || v == "development" => AppEnv::Dev,
+            Some(v) if v == "staging" => AppEnv::Staging,
+            Some(v) if v == "prod" || v == "production" => AppEnv::Prod,
+            Some(v) => {
+                return Err(ConfigError(vec![format!(
+                    "APP_ENV: `{v}` is not one of dev, staging, prod"
+                )]));
+            }
+        };
+        let env = env
+            .with_dotenv(app_env.is_dev())
+            .map_err(|e| ConfigError(vec![e]))?;
+        if app_env == AppEnv::Prod && env.dotenv_present() {
+            p.0.push(format!(
+                "APP_ENV: prod refuses to start while a .env file sits in the working directory ({}); remove it and pass configuration through the environment or *_FILE secrets",
+                env.cwd().display()
+            ));
+        }
+
+        let host = match env.get("HOST") {
+            None => Some(IpAddr::from([127, 0, 0, 1])),
+            Some(raw) if raw.trim() == "localhost" => Some(IpAddr::from([127, 0, 0, 1])),
+            Some(raw) => p.take(
+                raw.trim()
+                    .parse::<IpAddr>()
+                    .map_err(|_| format!("HOST: `{}` is not an IP address", raw.trim())),
+            ),
+        };
+        let port = match (env.get("PORT"), env.get("API_PORT")) {
+            (Some(raw), _) | (None, Some(raw)) => {
+                p.take(parse::number("PORT", raw, 0u16, u16::MAX))
+            }
+            (None, None) => Some(8080),
+        };
+
+        let data_dir = {
+            let raw = env.get("DATA_DIR").unwrap_or("./data");
+            let path = PathBuf::from(raw.trim());
+            if raw.trim().is_empty() {
+                p.0.push("DATA_DIR: must not be empty".into());
+            }
+            if path.is_absolute() {
+                path
+            } else {
+                env.cwd().join(path)
+            }
+        };
+
+        let database_url = match env_or_secret(&env, &mut p, "DATABASE_URL") {
+            Some(raw) => p.take(DatabaseUrl::parse(raw.expose_secret(), env.cwd())),
+            None => Some(DatabaseUrl::default_for(&data_dir)),
+        };
+
+        let object_store_url = match env.get("OBJECT_STORE_URL") {
+            None => Some(format!("file://{}", data_dir.join("objects").display())),
+            Some(raw) => p.take(object_store_url(raw.trim())),
+        };
+
+        let redis_url = env_or_secret(&env, &mut p, "REDIS_URL");
+        if let Some(url) = &redis_url {
+            let scheme = url.expose_secret().split(':').next().unwrap_or_default();
+            if scheme != "redis" && scheme != "rediss" {
+                p.0.push("REDIS_URL: must start with redis:// or rediss://".into());
+            }
+        }
+
+        let llm_api_key = p.take(secret::read(&env, "LLM_API_KEY")).flatten();
+        let llm = match (env.get("LLM_BASE_URL"), env.get("LLM_MODEL")) {
+            (None, None) => {
+                if llm_api_key.is_some() {
+                    p.0.push("LLM_API_KEY: set without LLM_BASE_URL and LLM_MODEL".into());
+                }
+                None
+            }
+            (Some(base), Some(model)) => {
+                let ok = url::Url::parse(base.trim())
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https"));
+                if ok.is_none() {
+                    p.0.push("LLM_BASE_URL: must be an http:// or https:// URL".into());
+                }
+                if model.trim().is_empty() {
+                    p.0.push("LLM_MODEL: must not be empty".into());
+                }
+                Some(LlmSettings {
+                    base_url: base.trim().to_owned(),
+                    api_key: llm_api_key,
+                    model: model.trim().to_owned(),
+                })
+            }
+            (Some(_), None) => {
+                p.0.push("LLM_MODEL: required when LLM_BASE_URL is set".into());
+                None
+            }
+            (None, Some(_)) => {
+                p.0.push("LLM_BASE_URL: required when LLM_MODEL is set".into());
+                None
+            }
+        };
+
+        let upload_max_bytes = opt(&env, &mut p, "UPLOAD_MAX_BYTES", 20_971_520, |n, r| {
+            parse::number(n, r, 1u64, 1 << 40)
+        });
+        let rate_limit_per_minute = opt(&env, &mut p, "RATE_LIMIT_PER_MINUTE", 120, |n, r| {
+            parse::number(n, r, 1u32, 10_000_000)
+        });
+        let work_interrupt_ttl = opt(
+            &env,
+            &mut p,
+            "WORK_INTERRUPT_TTL",
+            Duration::from_secs(86_400),
+            parse::duration,
+        );
+        let auth_token_ttl = opt(
+            &env,
+            &mut p,
+            "AUTH_TOKEN_TTL",
+            Duration::from_secs(12 * 3600),
+            parse::duration,
+        );
+        let request_timeout = opt(
+            &env,
+            &mut p,
+            "REQUEST_TIMEOUT",
+            Duration::from_secs(30),
+            parse::duration,
+        );
+        let shutdown_grace = opt(
+            &env,
+            &mut p,
+            "SHUTDOWN_GRACE",
+            Duration::from_secs(30),
+            parse::duration,
+        );
+        let max_concurrent_requests = opt(&env, &mut p, "MAX_CONCURRENT_REQUESTS", 512, |n, r| {
+            parse::number(n, r, 1usize, 1_000_000)
+        });
+        let auto_migrate = opt(&env, &mut p, "AUTO_MIGRATE", true, parse::boolean);
+        let metrics_port = env
+            .get("METRICS_PORT")
+            .and_then(|raw| p.take(parse::number("METRICS_PORT", raw, 1u16, u16::MAX)));
+
+        let cors_origins = env.get("CORS_ORIGINS").and_then(|raw| {
+            let origins: Vec<String> = raw
+                .split(',')
+                .map(|s| s.trim().trim_end_matches('/').to_owned())
+                .filter(|s| !s.is_empty())
+                .collect();
+            if origins.is_empty() {
+                return None;
+            }
+            if origins.iter().any(|o| o == "*") {
+                if app_env == AppEnv::Prod {
+                    p.0.push(
+                        "CORS_ORIGINS: the wildcard `*` is refused in prod; list the exact origins"
+                            .into(),
+                    );
+                }
+                return Some(CorsOrigins::Any);
+            }
+            for origin in &origins {
+                let valid = url::Url::parse(origin)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https") && u.path() == "/");
+                if valid.is_none() {
+                    p.0.push(format!(
+                        "CORS_ORIGINS: `{origin}` is not an origin like https://app.example.com"
+                    ));
+                }
+            }
+            Some(CorsOrigins::List(origins))
+        });
+
+        let trusted_proxies = env
+            .get("TRUSTED_PROXIES")
+            .map(|raw| {
+                raw.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .filter_map(|s| {
+                        let parsed = s
+                            .parse::<IpNet>()
+                            .or_else(|_| s.parse::<IpAddr>().map(IpNet::from));
+                        p.take(parsed.map_err(|_| {
+                            format!("TRUSTED_PROXIES: `{s}` is not a CIDR or IP address")
+                        }))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+
+        let log_filter = env.get("RUST_LOG").unwrap_or("info").to_owned();
+
+        let auth = p.take(auth_secret(&env, app_env, &data_dir));
+
+        if !p.0.is_empty() {
+            return Err(ConfigError(p.0));
+        }
+        let (auth_secret, auth_secret_source) =
+            auth.expect("no problems means the secret was read");
+        Ok(Settings {
+            app_env,
+            auth_secret,
+            auth_secret_source,
+            host: host.expect("validated"),
+            port: port.expect("validated"),
+            data_dir,
+            database_url: database_url.expect("validated"),
+            object_store_url: object_store_url.expect("validated"),
+            redis_url,
+            llm,
+            upload_max_bytes,
+            rate_limit_per_minute,
+            work_interrupt_ttl,
+            cors_origins,
+            metrics_port,
+            trusted_proxies,
+            auto_migrate,
+            auth_token_ttl,
+            request_timeout,
+            max_concurrent_requests,
+            shutdown_grace,
+            log_filter,
+            dotenv_loaded: env.dotenv_loaded(),
+        })
+    }
+}
+
+fn env_or_secret(env: &EnvSource, p: &mut Problems, name: &str) -> Option<SecretString> {
+    p.take(secret::read(env, name)).flatten()
+}
+
+fn opt<T>(
+    env: &EnvSource,
+    p: &mut Problems,
+    name: &str,
+    default: T,
+    parse: impl Fn(&str, &str) -> Result<T, String>,
+) -> T {
+    match env.get(name) {
+        Some(raw) if !raw.trim().is_empty() => p.take(parse(name, raw)).unwrap_or(default),
+        _ => default,
+    }
+}
+
+fn object_store_url(raw: &str) -> Result<String, String> {
+    let parsed = url::Url::parse(raw).map_err(|_| {
+        "OBJECT_STORE_URL: is not a URL (expected file:///path or s3://bucket/prefix)".to_string()
+    })?;
+    match parsed.scheme() {
+        "file" if !parsed.path().is_empty() && parsed.path() != "/" => Ok(raw.to_owned()),
+        "s3" if parsed.host_str().is_some_and(|h| !h.is_empty()) => Ok(raw.to_owned()),
+        "file" => Err("OBJECT_STORE_URL: a file:// URL needs a directory path".into()),
+        "s3" => Err("OBJECT_STORE_URL: an s3:// URL needs a bucket".into()),
+        other => Err(format!(
+            "OBJECT_STORE_URL: unknown scheme `{other}` (expected file or s3)"
+        )),
+    }
+}
+
+/// `AUTH_SECRET`: required outside `dev`; in `dev`, generated once into `DATA_DIR` when absent so
+/// that tokens survive restarts without anyone inventing a weak secret by hand.
+fn auth_secret(
+    env: &EnvSource,
+    app_env: AppEnv,
+    data_dir: &Path,
+) -> Result<(SecretString, String), String> {
+    if let Some(secret) = secret::read(env, "AUTH_SECRET")? {
+        let source = if env.get("AUTH_SECRET_FILE").is_some() {
+            "AUTH_SECRET_FILE"
+        } else {
+            "AUTH_SECRET"
+        };
+        if secret.expose_secret().len() < MIN_SECRET_BYTES && !app_env.is_dev() {
+            return Err(format!(
+                "AUTH_SECRET: must be at least {MIN_SECRET_BYTES} bytes in {} (generate one with `openssl rand -base64 48`)",
+                app_env.as_str()
+            ));
+        }
+        return Ok((secret, source.to_owned()));
+    }
+    if !app_env.is_dev() {
+        return Err(format!(
+            "AUTH_SECRET: required in {} (at least {MIN_SECRET_BYTES} bytes; or AUTH_SECRET_FILE)",
+            app_env.as_str()
+        ));
+    }
+    let path = data_dir.join("auth_secret");
+    let secret = generated_secret(data_dir, &path)?;
+    Ok((secret, format!("generated ({})", path.display())))
+}
+
+fn generated_secret(data_dir: &Path, path: &Path) -> Result<SecretString, String> {
+    if let Ok(existing) = std::fs::read_to_string(path) {
+        let trimmed = existing.trim();
+        if trimmed.len() >= MIN_SECRET_BYTES {
+            return Ok(SecretString::from(trimmed.to_owned()));
+        }
+    }
+    std::fs::create_dir_all(data_dir).map_err(|e| {
+        format!(
+            "DATA_DIR: cannot create {} ({})",
+            data_dir.display(),
+            e.kind()
+        )
+    })?;
+    let mut bytes = [0u8; 48];
+    rand::rng().fill_bytes(&mut bytes);
+    let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    write_private(path, &secret).map_err(|e| {
+        format!(
+            "DATA_DIR: cannot write the generated auth secret ({})",
+            e.kind()
+        )
+    })?;
+    Ok(SecretString::from(secret))
+}
+
+/// Creates the file readable by its owner only.
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(content.as_bytes())?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests;
