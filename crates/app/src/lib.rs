@@ -1,1 +1,8 @@
+//! The use cases. Services take ports (`Store`, `RateLimiter`) and hold every business rule;
+//! they never see an HTTP type, SQL or a file path.
 
+pub mod auth;
+pub mod limits;
+mod state;
+
+pub use state::{App, Readiness};

@@ -1,1 +1,202 @@
+//! The HTTP channel. [`start`] takes the wired [`App`] and a bound listener and returns a handle
+//! with a graceful shutdown; tests bind port 0 and drive the real server over real sockets.
 
+pub mod http;
+mod routes;
+
+use std::future::IntoFuture as _;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::App;
+use axum::Router;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use domain::ErrorCode;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tower::ServiceBuilder;
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower::load_shed::LoadShedLayer;
+use tower_http::timeout::TimeoutLayer;
+use utoipa_axum::router::OpenApiRouter;
+
+pub use routes::ApiDoc;
+
+use crate::http::problem::problem;
+
+/// JSON bodies are small; uploads get their own, larger limit on their own route.
+pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
+
+/// Builds the complete router. `extra` routes join the protected side (used by tests to inject
+/// faults such as a panicking or slow handler; the product itself passes none).
+pub fn router(app: App, extra: Option<OpenApiRouter<App>>) -> Router {
+    let public = routes::public().route_layer(axum::middleware::from_fn_with_state(
+        app.clone(),
+        http::auth::limit_by_ip,
+    ));
+    let mut protected = routes::protected();
+    if let Some(extra) = extra {
+        protected = protected.merge(extra);
+    }
+    let protected = protected.route_layer(axum::middleware::from_fn_with_state(
+        app.clone(),
+        http::auth::require_principal,
+    ));
+    let (router, doc) = protected.merge(public).split_for_parts();
+    let doc = Arc::new(doc.to_pretty_json().unwrap_or_default());
+    let settings = app.settings.clone();
+
+    let overload = ServiceBuilder::new()
+        .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
+            problem(
+                ErrorCode::Overloaded,
+                "the server is busy; try again shortly",
+            )
+        }))
+        .layer(LoadShedLayer::new())
+        .layer(GlobalConcurrencyLimitLayer::new(
+            settings.max_concurrent_requests,
+        ));
+
+    let router = router
+        .fallback(|| async { problem(ErrorCode::NotFound, "no such resource") })
+        .method_not_allowed_fallback(|| async {
+            problem(
+                ErrorCode::MethodNotAllowed,
+                "this method is not allowed on this resource",
+            )
+        })
+        .with_state(app)
+        .layer(axum::Extension(doc))
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            settings.request_timeout,
+        ))
+        .layer(overload);
+    http::security::harden(router, &settings)
+        .layer(axum::middleware::from_fn(http::context::request_context))
+}
+
+/// The OpenAPI document of the product's routes.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes::protected()
+        .merge(routes::public())
+        .split_for_parts()
+        .1
+}
+
+/// A running server.
+pub struct ServerHandle {
+    pub addr: SocketAddr,
+    pub metrics_addr: Option<SocketAddr>,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StopError {
+    #[error("in-flight requests did not finish within the drain timeout")]
+    DrainTimeout,
+    #[error("server failed: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl ServerHandle {
+    /// Stops accepting connections; in-flight requests continue.
+    pub fn begin_shutdown(&self) {
+        let _ = self.stop.send(true);
+    }
+
+    /// Stops accepting and waits up to `grace` for in-flight requests to finish.
+    pub async fn shutdown(self, grace: Duration) -> Result<(), StopError> {
+        self.begin_shutdown();
+        match tokio::time::timeout(grace, self.task).await {
+            Ok(Ok(result)) => Ok(result?),
+            Ok(Err(join)) => Err(StopError::Io(std::io::Error::other(join))),
+            Err(_) => Err(StopError::DrainTimeout),
+        }
+    }
+}
+
+/// Serves `app` on `listener` until [`ServerHandle::shutdown`].
+pub async fn start(
+    app: App,
+    listener: TcpListener,
+    extra: Option<OpenApiRouter<App>>,
+) -> std::io::Result<ServerHandle> {
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = watch::channel(false);
+    http::metrics::handle();
+    app.auth.warm_up().await;
+
+    let metrics_addr = match app.settings.metrics_port {
+        Some(port) => Some(serve_metrics(port, stopped.clone()).await?),
+        None => None,
+    };
+    spawn_housekeeping(app.clone(), stopped.clone());
+
+    let router = router(app, extra);
+    let mut until_stopped = stopped;
+    let task = tokio::spawn(
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = until_stopped.wait_for(|s| *s).await;
+        })
+        .into_future(),
+    );
+    Ok(ServerHandle {
+        addr,
+        metrics_addr,
+        stop,
+        task,
+    })
+}
+
+/// Metrics on their own loopback-only listener: a separate port means they are never exposed
+/// to the public by accident, and scrapers need no credential.
+async fn serve_metrics(
+    port: u16,
+    mut stopped: watch::Receiver<bool>,
+) -> std::io::Result<SocketAddr> {
+    let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port)).await?;
+    let addr = listener.local_addr()?;
+    let router: Router = Router::new().route("/metrics", get(|| async { routes_metrics() }));
+    tokio::spawn(
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            })
+            .into_future(),
+    );
+    Ok(addr)
+}
+
+fn routes_metrics() -> Response {
+    routes::render_metrics()
+}
+
+fn spawn_housekeeping(app: App, mut stopped: watch::Receiver<bool>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {
+                    if let Err(err) = app.housekeeping().await {
+                        tracing::warn!(error = %err, "housekeeping failed");
+                    }
+                }
+                _ = stopped.changed() => break,
+            }
+        }
+    });
+}

@@ -1,1 +1,15 @@
+//! The persistence port and its adapters.
+//!
+//! Services hold an `Arc<dyn Store>` chosen once at start from `DATABASE_URL`; they never see SQL.
+//! Each concept has its own trait so adapters stay small and a new backend can be added file by file.
 
+mod error;
+mod model;
+mod open;
+mod port;
+mod sqlite;
+
+pub use model::{ApiKeyRecord, LoginSessionRecord, NewApiKey, NewUser, ThrottleRecord, UserRecord};
+pub use open::open;
+pub use port::{ApiKeys, Health, LoginSessions, LoginThrottle, Store, Users};
+pub use sqlite::SqliteStore;

@@ -1,0 +1,14 @@
+//! Identity: users with argon2id passwords, signed login tokens, peppered API keys, login throttling.
+
+mod cache;
+mod keys;
+mod password;
+mod secrets;
+mod service;
+mod throttle;
+mod token;
+
+pub use keys::{API_KEY_PREFIX, ApiKeyCreated};
+pub use service::{AuthService, LoginOk, NewUserInput};
+pub use throttle::ThrottlePolicy;
+pub use token::LOGIN_TOKEN_PREFIX;

@@ -1,0 +1,384 @@
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use config::Settings;
+use domain::{Credential, Error, ErrorCode, Principal, PrincipalKind, Result, Role};
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest as _, Sha256};
+use store::{NewApiKey, NewUser, Store, UserRecord};
+use subtle::ConstantTimeEq as _;
+use uuid::Uuid;
+
+use super::cache::PrincipalCache;
+use super::keys::{self, ApiKeyCreated};
+use super::password::{MAX_PASSWORD_BYTES, Passwords};
+use super::secrets::DerivedKeys;
+use super::throttle::{ThrottlePolicy, ip_key, user_key};
+use super::token;
+
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+#[derive(Clone)]
+pub struct AuthService {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn Store>,
+    keys: DerivedKeys,
+    passwords: Passwords,
+    cache: PrincipalCache,
+    token_ttl: Duration,
+    policy: ThrottlePolicy,
+}
+
+/// A successful login. The token is shown to the client once and never stored.
+#[derive(Debug)]
+pub struct LoginOk {
+    pub token: SecretString,
+    pub expires_in: Duration,
+    pub user_id: Uuid,
+}
+
+#[derive(Debug)]
+pub struct NewUserInput {
+    pub username: String,
+    pub password: SecretString,
+    pub role: Role,
+}
+
+fn invalid_credentials() -> Error {
+    Error::new(
+        ErrorCode::InvalidCredentials,
+        "invalid username or password",
+    )
+}
+
+impl AuthService {
+    pub fn new(store: Arc<dyn Store>, settings: &Settings) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                keys: DerivedKeys::from_secret(&settings.auth_secret),
+                passwords: Passwords::new(),
+                cache: PrincipalCache::default(),
+                token_ttl: settings.auth_token_ttl,
+                policy: ThrottlePolicy::default(),
+            }),
+        }
+    }
+
+    pub fn policy(&self) -> ThrottlePolicy {
+        self.inner.policy
+    }
+
+    /// Prepares the unknown-user hash so the first such login is not measurably faster or slower.
+    pub async fn warm_up(&self) {
+        self.inner.passwords.warm_up().await;
+    }
+
+    /// Checks a username and password. Unknown users, disabled users and wrong passwords give
+    /// the same error after the same work; repeated failures slow down and then lock the name
+    /// and the client address.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: String,
+        client_ip: IpAddr,
+    ) -> Result<LoginOk> {
+        let inner = &self.inner;
+        let now = Utc::now();
+        let keys = [user_key(username), ip_key(client_ip)];
+        let locked_until = inner
+            .store
+            .throttle_state(&keys)
+            .await?
+            .into_iter()
+            .filter_map(|(_, r)| r.locked_until)
+            .filter(|until| *until > now)
+            .max();
+        if let Some(until) = locked_until {
+            let wait = (until - now).to_std().unwrap_or_default();
+            return Err(Error::new(
+                ErrorCode::LoginLocked,
+                "too many failed logins; try again later",
+            )
+            .with_retry_after(wait.max(Duration::from_secs(1))));
+        }
+
+        let user = if username.chars().count() <= 128 {
+            inner.store.user_by_username(username).await?
+        } else {
+            None
+        };
+        let stored = user
+            .as_ref()
+            .filter(|u| !u.disabled)
+            .map(|u| u.password_hash.clone());
+        let verified = inner.passwords.verify(password, stored).await?;
+
+        match user.filter(|_| verified) {
+            Some(user) => {
+                inner.store.clear(&keys[0]).await?;
+                self.issue_token(&user).await
+            }
+            None => {
+                let policy = inner.policy;
+                let window_start_after = now - policy.window;
+                let user_state = inner
+                    .store
+                    .record_failure(&keys[0], now, window_start_after)
+                    .await?;
+                let ip_state = inner
+                    .store
+                    .record_failure(&keys[1], now, window_start_after)
+                    .await?;
+                let lock_until = now + policy.lock_for;
+                if user_state.failures >= policy.user_lock_after {
+                    inner.store.lock(&keys[0], lock_until).await?;
+                }
+                if ip_state.failures >= policy.ip_lock_after {
+                    inner.store.lock(&keys[1], lock_until).await?;
+                }
+                tokio::time::sleep(policy.delay(user_state.failures.max(ip_state.failures / 5)))
+                    .await;
+                Err(invalid_credentials())
+            }
+        }
+    }
+
+    async fn issue_token(&self, user: &UserRecord) -> Result<LoginOk> {
+        let now = Utc::now();
+        let ttl = chrono::Duration::from_std(self.inner.token_ttl).map_err(Error::internal)?;
+        // Whole seconds: the token carries its expiry at second precision.
+        let expires_at = chrono::DateTime::from_timestamp((now + ttl).timestamp(), 0)
+            .ok_or_else(|| Error::internal(std::io::Error::other("token expiry out of range")))?;
+        let session_id = Uuid::now_v7();
+        self.inner
+            .store
+            .create_login_session(session_id, user.id, now, expires_at)
+            .await?;
+        let token = token::sign(&self.inner.keys.token, session_id, expires_at);
+        tracing::info!(user_id = %user.id, %session_id, "login succeeded");
+        Ok(LoginOk {
+            token: SecretString::from(token),
+            expires_in: (expires_at - now).to_std().unwrap_or_default(),
+            user_id: user.id,
+        })
+    }
+
+    /// Resolves a bearer credential (login token or API key) to a principal, or `unauthorized`.
+    pub async fn authenticate(&self, bearer: &str) -> Result<Principal> {
+        let inner = &self.inner;
+        let now = Utc::now();
+        let cache_key: [u8; 32] = Sha256::digest(bearer.as_bytes()).into();
+        if let Some(principal) = inner.cache.get(&cache_key) {
+            return Ok(principal);
+        }
+        let (principal, expires_at) = if bearer.starts_with(token::LOGIN_TOKEN_PREFIX) {
+            let (session_id, _) =
+                token::verify(&inner.keys.token, bearer, now).ok_or_else(Error::unauthorized)?;
+            let session = inner
+                .store
+                .login_session(session_id)
+                .await?
+                .filter(|s| !s.revoked && !s.user_disabled && s.expires_at > now)
+                .ok_or_else(Error::unauthorized)?;
+            let principal = Principal {
+                id: session.user_id,
+                kind: PrincipalKind::User,
+                name: session.username,
+                role: session.role,
+                credential: Credential::LoginToken { session_id },
+            };
+            (principal, Some(session.expires_at))
+        } else if keys::looks_like_key(bearer) {
+            let hash = keys::hash(&inner.keys.api_key_pepper, bearer);
+            let key = inner
+                .store
+                .api_key_by_hash(&hash)
+                .await?
+                .filter(|k| bool::from(k.key_hash.ct_eq(&hash)))
+                .filter(|k| k.revoked_at.is_none() && k.expires_at.is_none_or(|e| e > now))
+                .ok_or_else(Error::unauthorized)?;
+            let principal = Principal {
+                id: key.id,
+                kind: PrincipalKind::ApiKey,
+                name: key.name,
+                role: key.role,
+                credential: Credential::ApiKey { key_id: key.id },
+            };
+            (principal, key.expires_at)
+        } else {
+            return Err(Error::unauthorized());
+        };
+        let until = match expires_at {
+            Some(e) => Instant::now() + (e - now).to_std().unwrap_or_default(),
+            None => Instant::now() + super::cache::TTL,
+        };
+        inner.cache.put(cache_key, principal.clone(), until);
+        Ok(principal)
+    }
+
+    /// Revokes the login token that authenticated `principal`.
+    pub async fn logout(&self, principal: &Principal) -> Result<()> {
+        match principal.credential {
+            Credential::LoginToken { session_id } => {
+                self.inner
+                    .store
+                    .revoke_login_session(session_id, Utc::now())
+                    .await?;
+                self.inner.cache.forget(principal.credential);
+                tracing::info!(user_id = %principal.id, %session_id, "logout");
+                Ok(())
+            }
+            Credential::ApiKey { .. } => Err(Error::new(
+                ErrorCode::BadRequest,
+                "logout ends login tokens; API keys are revoked by an administrator",
+            )),
+        }
+    }
+
+    pub async fn create_user(&self, input: NewUserInput) -> Result<UserRecord> {
+        let username = validate_username(&input.username)?;
+        let password = input.password.expose_secret();
+        if password.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(Error::validation(format!(
+                "the password needs at least {MIN_PASSWORD_CHARS} characters"
+            )));
+        }
+        if password.len() > MAX_PASSWORD_BYTES {
+            return Err(Error::validation(format!(
+                "the password may have at most {MAX_PASSWORD_BYTES} bytes"
+            )));
+        }
+        let password_hash = self.inner.passwords.hash(password.to_owned()).await?;
+        let user = self
+            .inner
+            .store
+            .create_user(NewUser {
+                id: Uuid::now_v7(),
+                username,
+                password_hash,
+                role: input.role,
+                created_at: Utc::now(),
+            })
+            .await
+            .map_err(|e| match e.code() {
+                ErrorCode::Conflict => Error::conflict("a user with that name already exists"),
+                _ => e,
+            })?;
+        tracing::info!(user_id = %user.id, role = %user.role, "user created");
+        Ok(user)
+    }
+
+    pub async fn create_api_key(
+        &self,
+        name: &str,
+        role: Role,
+        expires_in: Option<Duration>,
+    ) -> Result<ApiKeyCreated> {
+        let name = validate_key_name(name)?;
+        let now = Utc::now();
+        let expires_at = expires_in
+            .map(|d| chrono::Duration::from_std(d).map(|d| now + d))
+            .transpose()
+            .map_err(|_| Error::validation("the expiry is too far away"))?;
+        let plaintext = keys::generate();
+        let record = self
+            .inner
+            .store
+            .create_api_key(NewApiKey {
+                id: Uuid::now_v7(),
+                name,
+                key_hash: keys::hash(&self.inner.keys.api_key_pepper, &plaintext),
+                prefix: keys::display_prefix(&plaintext),
+                role,
+                created_at: now,
+                expires_at,
+            })
+            .await
+            .map_err(|e| match e.code() {
+                ErrorCode::Conflict => {
+                    Error::conflict("a live API key with that name already exists")
+                }
+                _ => e,
+            })?;
+        tracing::info!(key_id = %record.id, name = %record.name, role = %record.role, "API key created");
+        Ok(ApiKeyCreated {
+            id: record.id,
+            name: record.name,
+            role: record.role,
+            expires_at: record.expires_at,
+            key: SecretString::from(plaintext),
+        })
+    }
+
+    pub async fn revoke_api_key(&self, name: &str) -> Result<()> {
+        if !self.inner.store.revoke_api_key(name, Utc::now()).await? {
+            return Err(Error::not_found("live API key"));
+        }
+        self.inner.cache.forget_key_named(name);
+        tracing::info!(name, "API key revoked");
+        Ok(())
+    }
+
+    pub async fn purge_expired(&self) -> Result<u64> {
+        let now = Utc::now();
+        let horizon = now - self.inner.policy.window;
+        self.inner.store.purge_expired(now, horizon).await
+    }
+}
+
+fn validate_username(raw: &str) -> Result<String> {
+    let name = raw.trim();
+    let ok = (1..=64).contains(&name.chars().count())
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
+    if ok {
+        Ok(name.to_owned())
+    } else {
+        Err(Error::validation(
+            "a username has 1 to 64 letters, digits, '.', '_', '-' or '@'",
+        ))
+    }
+}
+
+fn validate_key_name(raw: &str) -> Result<String> {
+    let name = raw.trim();
+    let ok = (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if ok {
+        Ok(name.to_owned())
+    } else {
+        Err(Error::validation(
+            "a key name has 1 to 64 ASCII letters, digits, '.', '_' or '-'",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_restricted_to_a_safe_alphabet() {
+        assert_eq!(validate_username("  ana.s@tim-1 ").unwrap(), "ana.s@tim-1");
+        assert!(validate_username("王小明").is_ok());
+        for bad in ["", " ", "a b", "a/b", "x\u{202e}y", &"a".repeat(65), "a\nb"] {
+            assert!(validate_username(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn key_names_are_ascii_identifiers() {
+        assert!(validate_key_name("ci-bot_1.prod").is_ok());
+        assert!(validate_key_name("kunci rahasia").is_err());
+        assert!(validate_key_name("").is_err());
+    }
+}

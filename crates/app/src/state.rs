@@ -1,0 +1,72 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use config::Settings;
+use domain::Result;
+use store::Store;
+
+use crate::auth::AuthService;
+use crate::limits::{LocalRateLimiter, RateLimiter};
+
+/// The wired application: every service over the adapters chosen at start.
+#[derive(Clone)]
+pub struct App {
+    pub settings: Arc<Settings>,
+    pub store: Arc<dyn Store>,
+    pub auth: AuthService,
+    pub limiter: Arc<dyn RateLimiter>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Readiness {
+    pub database: bool,
+    pub migrations: bool,
+}
+
+impl Readiness {
+    pub fn ready(self) -> bool {
+        self.database && self.migrations
+    }
+}
+
+impl App {
+    /// Wires the embedded defaults around an opened store.
+    pub fn new(settings: Settings, store: Arc<dyn Store>) -> Self {
+        let settings = Arc::new(settings);
+        let auth = AuthService::new(store.clone(), &settings);
+        let limiter: Arc<dyn RateLimiter> =
+            Arc::new(LocalRateLimiter::per_minute(settings.rate_limit_per_minute));
+        Self {
+            settings,
+            store,
+            auth,
+            limiter,
+        }
+    }
+
+    /// Each dependency answers within a short deadline, so a hung database reads as not ready
+    /// instead of hanging the probe.
+    pub async fn readiness(&self) -> Readiness {
+        let deadline = Duration::from_secs(2);
+        let database = matches!(
+            tokio::time::timeout(deadline, self.store.ping()).await,
+            Ok(Ok(()))
+        );
+        let migrations = database
+            && matches!(
+                tokio::time::timeout(deadline, self.store.migrations_applied()).await,
+                Ok(Ok(true))
+            );
+        Readiness {
+            database,
+            migrations,
+        }
+    }
+
+    /// Periodic housekeeping shared by every instance: expired sessions, stale throttle rows and
+    /// idle limiter keys, so nothing grows without bound.
+    pub async fn housekeeping(&self) -> Result<u64> {
+        self.limiter.shrink().await;
+        self.auth.purge_expired().await
+    }
+}

@@ -1,0 +1,43 @@
+//! Turning settings into a running application: load configuration, open the store, migrate.
+
+use std::process::ExitCode;
+
+use app::App;
+use config::Settings;
+
+use crate::logging::{self, Sink};
+
+/// Loads the configuration, printing every problem (one line each, naming the variable).
+pub fn settings() -> Result<Settings, ExitCode> {
+    Settings::from_process_env().map_err(|err| {
+        for line in &err.0 {
+            eprintln!("configuration error: {line}");
+        }
+        ExitCode::from(2)
+    })
+}
+
+/// Settings, logging, the store (migrated when asked) and the wired services.
+pub async fn app(sink: Sink, migrate: bool) -> Result<App, ExitCode> {
+    let settings = settings()?;
+    logging::init(&settings, sink);
+    if let Err(err) = std::fs::create_dir_all(&settings.data_dir) {
+        tracing::error!(data_dir = %settings.data_dir.display(), error = %err, "cannot create DATA_DIR");
+        return Err(ExitCode::FAILURE);
+    }
+    let store = store::open(&settings.database_url).await.map_err(|err| {
+        tracing::error!(error = %err, database = %settings.database_url.redacted(), "cannot open the database");
+        ExitCode::FAILURE
+    })?;
+    if migrate {
+        store.migrate().await.map_err(|err| {
+            tracing::error!(error = %err, "migrations failed");
+            ExitCode::FAILURE
+        })?;
+    } else if !store.migrations_applied().await.unwrap_or(false) {
+        tracing::warn!(
+            "migrations are pending: run `agent-team migrate` (readiness stays 503 until then)"
+        );
+    }
+    Ok(App::new(settings, store))
+}

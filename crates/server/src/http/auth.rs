@@ -1,0 +1,170 @@
+//! Deny by default. Every route that is not explicitly public runs behind [`require_principal`]:
+//! no valid credential, no handler. Rate limits are applied here too, per principal once known
+//! and per client address otherwise.
+
+use std::net::{IpAddr, SocketAddr};
+
+use app::App;
+use app::limits::RateDecision;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse as _, Response};
+use domain::{Error, ErrorCode, Principal};
+
+use super::client_ip::{self, ClientIp};
+use super::context::Served;
+use super::problem::ApiError;
+
+/// The authenticated caller, available to every handler behind [`require_principal`].
+#[derive(Clone, Debug)]
+pub struct Caller(pub Principal);
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .ok_or_else(|| ApiError(Error::unauthorized()))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<ClientIp>().copied().ok_or_else(|| {
+            ApiError(Error::internal(std::io::Error::other(
+                "client address not resolved",
+            )))
+        })
+    }
+}
+
+/// The bearer credential, if the header is present and well-formed.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() && token.len() <= 512)
+        .then_some(token)
+}
+
+fn resolve_ip(app: &App, req: &Request) -> IpAddr {
+    let peer = client_ip::peer(req.extensions().get::<ConnectInfo<SocketAddr>>());
+    client_ip::resolve(peer, req.headers(), &app.settings.trusted_proxies)
+}
+
+fn ip_limit_key(ip: IpAddr) -> String {
+    format!("ip:{ip}")
+}
+
+pub async fn require_principal(State(app): State<App>, mut req: Request, next: Next) -> Response {
+    let ip = resolve_ip(&app, &req);
+    req.extensions_mut().insert(ClientIp(ip));
+    let outcome = match bearer(req.headers()) {
+        Some(token) => app.auth.authenticate(token).await,
+        None => Err(Error::unauthorized()),
+    };
+    match outcome {
+        Ok(principal) => {
+            let decision = app.limiter.check(&format!("p:{}", principal.id)).await;
+            let principal_id = principal.id;
+            let mut response = if decision.allowed {
+                req.extensions_mut().insert(Caller(principal));
+                next.run(req).await
+            } else {
+                rate_limited(&decision)
+            };
+            apply_headers(response.headers_mut(), &decision);
+            response.extensions_mut().insert(Served {
+                principal_id: Some(principal_id),
+            });
+            response
+        }
+        Err(err) if err.code() == ErrorCode::Unauthorized => {
+            // Failed or missing credentials still count against the caller's address.
+            let decision = app.limiter.check(&ip_limit_key(ip)).await;
+            let mut response = if decision.allowed {
+                let mut r = ApiError(err).into_response();
+                r.headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                r
+            } else {
+                rate_limited(&decision)
+            };
+            apply_headers(response.headers_mut(), &decision);
+            response
+        }
+        Err(err) => ApiError(err).into_response(),
+    }
+}
+
+/// For the explicitly public routes: limited per client address.
+pub async fn limit_by_ip(State(app): State<App>, mut req: Request, next: Next) -> Response {
+    let ip = resolve_ip(&app, &req);
+    req.extensions_mut().insert(ClientIp(ip));
+    let decision = app.limiter.check(&ip_limit_key(ip)).await;
+    let mut response = if decision.allowed {
+        next.run(req).await
+    } else {
+        rate_limited(&decision)
+    };
+    apply_headers(response.headers_mut(), &decision);
+    response
+}
+
+fn rate_limited(decision: &RateDecision) -> Response {
+    let mut err = Error::new(ErrorCode::RateLimited, "too many requests; slow down");
+    if let Some(after) = decision.retry_after {
+        err = err.with_retry_after(after);
+    }
+    ApiError(err).into_response()
+}
+
+fn ceil_secs(d: std::time::Duration) -> u64 {
+    d.as_secs() + u64::from(d.subsec_nanos() > 0)
+}
+
+/// The IETF `RateLimit-*` fields, on every response a limiter looked at.
+fn apply_headers(headers: &mut HeaderMap, decision: &RateDecision) {
+    let pairs = [
+        ("ratelimit-limit", decision.limit.to_string()),
+        ("ratelimit-remaining", decision.remaining.to_string()),
+        ("ratelimit-reset", ceil_secs(decision.reset).to_string()),
+    ];
+    for (name, value) in pairs {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            headers.insert(name, v);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_well_formed_bearer_headers_yield_a_token() {
+        let mut h = HeaderMap::new();
+        assert_eq!(bearer(&h), None);
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer abc"),
+        );
+        assert_eq!(bearer(&h), Some("abc"));
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("bearer   abc  "),
+        );
+        assert_eq!(bearer(&h), Some("abc"));
+        for bad in ["Basic abc", "Bearer", "Bearer ", "abc"] {
+            h.insert(header::AUTHORIZATION, HeaderValue::from_static(bad));
+            assert_eq!(bearer(&h), None, "{bad}");
+        }
+    }
+}

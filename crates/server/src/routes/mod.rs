@@ -1,0 +1,51 @@
+//! The route table. A route is public only by being listed in [`public`]; everything in
+//! [`protected`] runs behind authentication. There is no third way in.
+
+mod health;
+mod identity;
+mod ops;
+
+pub use ops::render_metrics;
+
+use app::App;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Agent Team API", description = "Self-hosted backend for sales-team assistants."),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// The only routes reachable without a credential (each also says `security(())` in its
+/// OpenAPI operation, which the route-walking test checks against this list).
+pub fn public() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(identity::login))
+}
+
+pub fn protected() -> OpenApiRouter<App> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(identity::logout))
+        .routes(routes!(identity::me))
+        .routes(routes!(ops::metrics))
+        .routes(routes!(ops::openapi_json))
+}

@@ -1,0 +1,86 @@
+//! The Store port, one trait per concept. Every method is owner-agnostic plumbing; the rules
+//! (who may do what, how long a lockout lasts) live in the services.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::Result;
+use uuid::Uuid;
+
+use crate::model::{
+    ApiKeyRecord, LoginSessionRecord, NewApiKey, NewUser, ThrottleRecord, UserRecord,
+};
+
+#[async_trait]
+pub trait Health: Send + Sync {
+    /// The database answers a trivial query.
+    async fn ping(&self) -> Result<()>;
+    /// Every migration this build knows is applied.
+    async fn migrations_applied(&self) -> Result<bool>;
+    /// Applies pending migrations.
+    async fn migrate(&self) -> Result<()>;
+    /// Drops expired sessions and stale throttle rows; returns how many rows went.
+    async fn purge_expired(
+        &self,
+        now: DateTime<Utc>,
+        throttle_older_than: DateTime<Utc>,
+    ) -> Result<u64>;
+}
+
+#[async_trait]
+pub trait Users: Send + Sync {
+    /// Fails with `conflict` when the username (case-insensitively) is taken.
+    async fn create_user(&self, user: NewUser) -> Result<UserRecord>;
+    async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>>;
+    async fn user_by_id(&self, id: Uuid) -> Result<Option<UserRecord>>;
+    async fn count_users(&self) -> Result<u64>;
+}
+
+#[async_trait]
+pub trait LoginSessions: Send + Sync {
+    async fn create_login_session(
+        &self,
+        id: Uuid,
+        user_id: Uuid,
+        created_at: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()>;
+    async fn login_session(&self, id: Uuid) -> Result<Option<LoginSessionRecord>>;
+    /// Returns false when there was no live session to revoke.
+    async fn revoke_login_session(&self, id: Uuid, at: DateTime<Utc>) -> Result<bool>;
+}
+
+#[async_trait]
+pub trait ApiKeys: Send + Sync {
+    /// Fails with `conflict` when a live key already has this name.
+    async fn create_api_key(&self, key: NewApiKey) -> Result<ApiKeyRecord>;
+    async fn api_key_by_hash(&self, key_hash: &[u8]) -> Result<Option<ApiKeyRecord>>;
+    /// Revokes the live key with this name; returns false when there is none.
+    async fn revoke_api_key(&self, name: &str, at: DateTime<Utc>) -> Result<bool>;
+    async fn list_api_keys(&self) -> Result<Vec<ApiKeyRecord>>;
+}
+
+#[async_trait]
+pub trait LoginThrottle: Send + Sync {
+    /// The current record for each key that has one.
+    async fn throttle_state(&self, keys: &[String]) -> Result<Vec<(String, ThrottleRecord)>>;
+    /// Counts one failure atomically; a window older than `window_start_after` restarts at 1.
+    async fn record_failure(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        window_start_after: DateTime<Utc>,
+    ) -> Result<ThrottleRecord>;
+    async fn lock(&self, key: &str, until: DateTime<Utc>) -> Result<()>;
+    async fn clear(&self, key: &str) -> Result<()>;
+}
+
+/// Everything the services need from a database.
+pub trait Store:
+    Health + Users + LoginSessions + ApiKeys + LoginThrottle + Send + Sync + 'static
+{
+}
+
+impl<T> Store for T where
+    T: Health + Users + LoginSessions + ApiKeys + LoginThrottle + Send + Sync + 'static
+{
+}

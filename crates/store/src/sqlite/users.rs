@@ -1,0 +1,83 @@
+use async_trait::async_trait;
+use domain::Result;
+use sqlx::Row as _;
+use uuid::Uuid;
+
+use super::{SqliteStore, ms, role, time};
+use crate::error::db;
+use crate::{NewUser, UserRecord, Users};
+
+const COLUMNS: &str = "id, username, password_hash, role, disabled, created_at";
+
+fn record(row: &sqlx::sqlite::SqliteRow) -> Result<UserRecord> {
+    Ok(UserRecord {
+        id: row.try_get("id").map_err(db)?,
+        username: row.try_get("username").map_err(db)?,
+        password_hash: row.try_get("password_hash").map_err(db)?,
+        role: role(row.try_get("role").map_err(db)?)?,
+        disabled: row.try_get::<i64, _>("disabled").map_err(db)? != 0,
+        created_at: time(row.try_get("created_at").map_err(db)?)?,
+    })
+}
+
+/// Usernames compare case-insensitively (Unicode-aware lowercasing).
+pub(crate) fn username_key(username: &str) -> String {
+    username.trim().to_lowercase()
+}
+
+#[async_trait]
+impl Users for SqliteStore {
+    async fn create_user(&self, user: NewUser) -> Result<UserRecord> {
+        sqlx::query(
+            "INSERT INTO users (id, username, username_key, password_hash, role, disabled, created_at)
+             VALUES (?, ?, ?, ?, ?, 0, ?)",
+        )
+        .bind(user.id)
+        .bind(&user.username)
+        .bind(username_key(&user.username))
+        .bind(&user.password_hash)
+        .bind(user.role.as_str())
+        .bind(ms(user.created_at))
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(UserRecord {
+            id: user.id,
+            username: user.username,
+            password_hash: user.password_hash,
+            role: user.role,
+            disabled: false,
+            created_at: user.created_at,
+        })
+    }
+
+    async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM users WHERE username_key = ?"
+        ));
+        let row = sqlx::query(sql)
+            .bind(username_key(username))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(record).transpose()
+    }
+
+    async fn user_by_id(&self, id: Uuid) -> Result<Option<UserRecord>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE id = ?"));
+        let row = sqlx::query(sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(record).transpose()
+    }
+
+    async fn count_users(&self) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+}
