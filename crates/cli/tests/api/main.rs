@@ -1,0 +1,7 @@
+//! The HTTP API, end to end: a real server on a loopback port with a real SQLite file.
+
+mod auth;
+mod errors;
+mod limits;
+mod ops;
+mod support;
