@@ -40,7 +40,8 @@ impl TestServer {
 
     pub async fn start_with(extra: &[(&str, &str)], routes: Option<OpenApiRouter<App>>) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let settings = Settings::load(EnvSource::from_vars(vars(dir.path(), extra), dir.path())).expect("settings");
+        let settings = Settings::load(EnvSource::from_vars(vars(dir.path(), extra), dir.path()))
+            .expect("settings");
         std::fs::create_dir_all(&settings.data_dir).expect("data dir");
         let store = store::open(&settings.database_url).await.expect("store");
         store.migrate().await.expect("migrate");
@@ -55,7 +56,9 @@ impl TestServer {
     ) -> Self {
         let app = App::new(settings, store);
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let handle = server::start(app.clone(), listener, routes).await.expect("start");
+        let handle = server::start(app.clone(), listener, routes)
+            .await
+            .expect("start");
         let addr = handle.addr;
         Self {
             app,
@@ -103,7 +106,12 @@ impl TestServer {
     }
 
     pub async fn key(&self, name: &str, role: Role, expires_in: Option<Duration>) -> String {
-        let created = self.app.auth.create_api_key(name, role, expires_in).await.expect("create key");
+        let created = self
+            .app
+            .auth
+            .create_api_key(name, role, expires_in)
+            .await
+            .expect("create key");
         created.key.expose_secret().to_owned()
     }
 
@@ -118,6 +126,7 @@ impl TestServer {
     pub async fn stop(mut self, grace: Duration) -> Result<(), server::StopError> {
         self.handle.take().expect("running").shutdown(grace).await
     }
+}
 
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -128,17 +137,37 @@ pub fn client() -> reqwest::Client {
 }
 
 /// Asserts an RFC 9457 problem document with this status and code; returns the body.
-pub async fn assert_problem(response: reqwest::Response, status: u16, code: &str) -> serde_json::Value {
+pub async fn assert_problem(
+    response: reqwest::Response,
+    status: u16,
+    code: &str,
+) -> serde_json::Value {
     assert_eq!(response.status(), status, "status");
-    let content_type = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned());
     assert_eq!(content_type.as_deref(), Some("application/problem+json"));
-    let request_id = response.headers().get("x-request-id").expect("x-request-id").to_str().unwrap().to_owned();
+    let request_id = response
+        .headers()
+        .get("x-request-id")
+        .expect("x-request-id")
+        .to_str()
+        .unwrap()
+        .to_owned();
     let body: serde_json::Value = response.json().await.expect("problem json");
     assert_eq!(body["code"], code, "{body}");
     assert_eq!(body["status"], status, "{body}");
     assert_eq!(body["type"], format!("/problems/{code}"));
-    assert!(body["title"].is_string() && body["detail"].is_string(), "{body}");
-    assert_eq!(body["request_id"], request_id.as_str(), "the body names the request id of the response");
+    assert!(
+        body["title"].is_string() && body["detail"].is_string(),
+        "{body}"
+    );
+    assert_eq!(
+        body["request_id"],
+        request_id.as_str(),
+        "the body names the request id of the response"
+    );
     assert_no_leak(&body.to_string());
     body
 }
@@ -147,10 +176,30 @@ pub async fn assert_problem(response: reqwest::Response, status: u16, code: &str
 pub fn assert_no_leak(text: &str) {
     let lower = text.to_lowercase();
     for needle in [
-        "/src/", ".rs", "panicked", "stack", "backtrace", "select ", "insert ", "sqlx", "sqlite", "::", "std::",
-        "alloc::", "expected u", "expected i", "struct ", "/work/", "/tmp/", "/home/", "thread '",
+        "/src/",
+        ".rs",
+        "panicked",
+        "stack",
+        "backtrace",
+        "select ",
+        "insert ",
+        "sqlx",
+        "sqlite",
+        "::",
+        "std::",
+        "alloc::",
+        "expected u",
+        "expected i",
+        "struct ",
+        "/work/",
+        "/tmp/",
+        "/home/",
+        "thread '",
     ] {
-        assert!(!lower.contains(needle), "error body leaks `{needle}`: {text}");
+        assert!(
+            !lower.contains(needle),
+            "error body leaks `{needle}`: {text}"
+        );
     }
 }
 
@@ -161,11 +210,13 @@ async fn panics() -> &'static str {
 
 /// Fault-injection routes joined to the protected side of a test server.
 pub fn faults() -> OpenApiRouter<App> {
-    OpenApiRouter::new().route("/__test/panic", axum::routing::get(panics)).route(
-        "/__test/slow",
-        axum::routing::get(|| async {
-            tokio::time::sleep(Duration::from_millis(1500)).await;
-            "done"
-        }),
-    )
+    OpenApiRouter::new()
+        .route("/__test/panic", axum::routing::get(panics))
+        .route(
+            "/__test/slow",
+            axum::routing::get(|| async {
+                tokio::time::sleep(Duration::from_millis(1500)).await;
+                "done"
+            }),
+        )
 }
