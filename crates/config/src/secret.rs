@@ -9,7 +9,7 @@ pub fn read(env: &EnvSource, name: &str) -> Result<Option<SecretString>, String>
     let file_var = format!("{name}_FILE");
     match (env.get(name), env.get(&file_var)) {
         (Some(_), Some(_)) => Err(format!("{name}: set either {name} or {file_var}, not both")),
-        (Some(value), None) if value.is_empty() => Ok(None),
+        (Some(""), None) => Ok(None),
         (Some(value), None) => Ok(Some(SecretString::from(value.to_owned()))),
         (None, Some(path)) => {
             let content = std::fs::read_to_string(path)

@@ -134,7 +134,9 @@ pub async fn start(
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
     http::metrics::handle();
-    app.auth.warm_up().await;
+    // Off the start-up path: readiness must not wait for a deliberately slow hash.
+    let warm = app.auth.clone();
+    tokio::spawn(async move { warm.warm_up().await });
 
     let metrics_addr = match app.settings.metrics_port {
         Some(port) => Some(serve_metrics(port, stopped.clone()).await?),

@@ -55,7 +55,6 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
 /// The code a bare status stands for, when something below us answered without a problem body.
 pub fn code_of(status: StatusCode) -> ErrorCode {
     match status.as_u16() {
-        400 => ErrorCode::BadRequest,
         401 => ErrorCode::Unauthorized,
         403 => ErrorCode::Forbidden,
         404 => ErrorCode::NotFound,
