@@ -4,5 +4,6 @@
 pub mod auth;
 pub mod limits;
 mod state;
+pub mod uploads;
 
 pub use state::{App, Readiness};

@@ -3,29 +3,34 @@ use std::time::Duration;
 
 use config::Settings;
 use domain::Result;
+use store::objects::ObjectStore;
 use store::Store;
 
 use crate::auth::AuthService;
 use crate::limits::{LocalRateLimiter, RateLimiter};
+use crate::uploads::{UploadLimits, UploadService};
 
 /// The wired application: every service over the adapters chosen at start.
 #[derive(Clone)]
 pub struct App {
     pub settings: Arc<Settings>,
     pub store: Arc<dyn Store>,
+    pub objects: Arc<dyn ObjectStore>,
     pub auth: AuthService,
     pub limiter: Arc<dyn RateLimiter>,
+    pub uploads: UploadService,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Readiness {
     pub database: bool,
     pub migrations: bool,
+    pub objects: bool,
 }
 
 impl Readiness {
     pub fn ready(self) -> bool {
-        self.database && self.migrations
+        self.database && self.migrations && self.objects
     }
 }
 
@@ -67,6 +72,8 @@ impl App {
     /// idle limiter keys, so nothing grows without bound.
     pub async fn housekeeping(&self) -> Result<u64> {
         self.limiter.shrink().await;
-        self.auth.purge_expired().await
+        let purged = self.auth.purge_expired().await?;
+        let reconciled = self.uploads.reconcile(crate::uploads::RECONCILE_GRACE).await?;
+        Ok(purged + reconciled)
     }
 }

@@ -39,5 +39,9 @@ pub async fn app(sink: Sink, migrate: bool) -> Result<App, ExitCode> {
             "migrations are pending: run `agent-team migrate` (readiness stays 503 until then)"
         );
     }
-    Ok(App::new(settings, store))
+    let objects = store::objects::open(&settings.object_store_url, &settings.s3).await.map_err(|err| {
+        tracing::error!(error = %err, url = %settings.object_store_url, "cannot open the object store");
+        ExitCode::FAILURE
+    })?;
+    Ok(App::new(settings, store, objects))
 }

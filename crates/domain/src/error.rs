@@ -28,6 +28,9 @@ pub enum ErrorCode {
     RequestTimeout,
     Overloaded,
     Unavailable,
+    InsufficientStorage,
+    QuotaBytesExceeded,
+    QuotaCountExceeded,
     Internal,
 }
 
@@ -53,6 +56,9 @@ impl ErrorCode {
             ErrorCode::RequestTimeout => "request_timeout",
             ErrorCode::Overloaded => "overloaded",
             ErrorCode::Unavailable => "unavailable",
+            ErrorCode::InsufficientStorage => "insufficient_storage",
+            ErrorCode::QuotaBytesExceeded => "quota_bytes_exceeded",
+            ErrorCode::QuotaCountExceeded => "quota_count_exceeded",
             ErrorCode::Internal => "internal",
         }
     }
@@ -79,14 +85,16 @@ impl ErrorCode {
             ErrorCode::RequestTimeout => "Request timeout",
             ErrorCode::Overloaded => "Service overloaded",
             ErrorCode::Unavailable => "Service unavailable",
+            ErrorCode::InsufficientStorage => "Insufficient storage",
+            ErrorCode::QuotaBytesExceeded => "Storage quota exceeded",
+            ErrorCode::QuotaCountExceeded => "Upload count quota exceeded",
             ErrorCode::Internal => "Internal error",
         }
     }
 
-    /// Whether the cause is ours rather than the caller's: such errors are logged at error level
-    /// and their detail is never shown.
+    /// Whether the fault is ours rather than the caller's: logged at error level with the cause.
     pub fn is_internal(self) -> bool {
-        matches!(self, ErrorCode::Internal)
+        matches!(self, ErrorCode::Internal | ErrorCode::InsufficientStorage)
     }
 }
 
@@ -263,6 +271,9 @@ mod tests {
             ErrorCode::RequestTimeout,
             ErrorCode::Overloaded,
             ErrorCode::Unavailable,
+            ErrorCode::InsufficientStorage,
+            ErrorCode::QuotaBytesExceeded,
+            ErrorCode::QuotaCountExceeded,
             ErrorCode::Internal,
         ];
         let set: HashSet<_> = all.iter().map(|c| c.as_str()).collect();

@@ -36,53 +36,49 @@ pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
 /// Builds the complete router. `extra` routes join the protected side (used by tests to inject
 /// faults such as a panicking or slow handler; the product itself passes none).
 pub fn router(app: App, extra: Option<OpenApiRouter<App>>) -> Router {
-    let public = routes::public().route_layer(axum::middleware::from_fn_with_state(
-        app.clone(),
-        http::auth::limit_by_ip,
-    ));
+    let settings = app.settings.clone();
+    let timeout = TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, settings.request_timeout);
+    let public = routes::public()
+        .route_layer(timeout.clone())
+        .route_layer(axum::middleware::from_fn_with_state(app.clone(), http::auth::limit_by_ip));
     let mut protected = routes::protected();
     if let Some(extra) = extra {
         protected = protected.merge(extra);
     }
-    let protected = protected.route_layer(axum::middleware::from_fn_with_state(
-        app.clone(),
-        http::auth::require_principal,
-    ));
-    let (router, doc) = protected.merge(public).split_for_parts();
+    let protected = protected
+        .route_layer(timeout)
+        .route_layer(axum::middleware::from_fn_with_state(app.clone(), http::auth::require_principal));
+    // Uploads: a body limit sized to UPLOAD_MAX_BYTES and, instead of the request timeout, the
+    // upload service's per-chunk idle timeout plus a generous overall ceiling.
+    let upload_limit = usize::try_from(settings.upload_max_bytes + routes::MULTIPART_OVERHEAD).unwrap_or(usize::MAX);
+    let uploads = routes::streaming_uploads()
+        .route_layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, UPLOAD_CEILING))
+        .route_layer(DefaultBodyLimit::max(upload_limit))
+        .route_layer(axum::middleware::from_fn_with_state(app.clone(), http::auth::require_principal));
+    let (router, doc) = protected.merge(uploads).merge(public).split_for_parts();
     let doc = Arc::new(doc.to_pretty_json().unwrap_or_default());
-    let settings = app.settings.clone();
 
     let overload = ServiceBuilder::new()
         .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
-            problem(
-                ErrorCode::Overloaded,
-                "the server is busy; try again shortly",
-            )
+            problem(ErrorCode::Overloaded, "the server is busy; try again shortly")
         }))
         .layer(LoadShedLayer::new())
-        .layer(GlobalConcurrencyLimitLayer::new(
-            settings.max_concurrent_requests,
-        ));
+        .layer(GlobalConcurrencyLimitLayer::new(settings.max_concurrent_requests));
 
     let router = router
         .fallback(|| async { problem(ErrorCode::NotFound, "no such resource") })
         .method_not_allowed_fallback(|| async {
-            problem(
-                ErrorCode::MethodNotAllowed,
-                "this method is not allowed on this resource",
-            )
+            problem(ErrorCode::MethodNotAllowed, "this method is not allowed on this resource")
         })
         .with_state(app)
         .layer(axum::Extension(doc))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            settings.request_timeout,
-        ))
         .layer(overload);
-    http::security::harden(router, &settings)
-        .layer(axum::middleware::from_fn(http::context::request_context))
+    http::security::harden(router, &settings).layer(axum::middleware::from_fn(http::context::request_context))
 }
+
+/// The longest an upload request may take at all (the idle timeout catches stalls much sooner).
+pub const UPLOAD_CEILING: Duration = Duration::from_secs(30 * 60);
 
 /// The OpenAPI document of the product's routes.
 pub fn openapi() -> utoipa::openapi::OpenApi {

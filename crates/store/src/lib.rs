@@ -5,11 +5,14 @@
 
 mod error;
 mod model;
+pub mod objects;
 mod open;
 mod port;
 mod sqlite;
 
-pub use model::{ApiKeyRecord, LoginSessionRecord, NewApiKey, NewUser, ThrottleRecord, UserRecord};
+pub use model::{
+    ApiKeyRecord, LoginSessionRecord, NewApiKey, NewUser, ThrottleRecord, UploadRecord, UploadUsage, UserRecord,
+};
 pub use open::open;
-pub use port::{ApiKeys, Health, LoginSessions, LoginThrottle, Store, Users};
+pub use port::{ApiKeys, Health, LoginSessions, LoginThrottle, Store, Uploads, Users};
 pub use sqlite::SqliteStore;

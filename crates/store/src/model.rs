@@ -63,3 +63,23 @@ pub struct ThrottleRecord {
     pub failures: u32,
     pub locked_until: Option<DateTime<Utc>>,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadRecord {
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    pub filename: String,
+    pub size: u64,
+    pub content_type: String,
+    pub kind: String,
+    pub sha256: String,
+    pub object_key: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What an owner's uploads add up to, for quotas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct UploadUsage {
+    pub count: u64,
+    pub bytes: u64,
+}

@@ -7,7 +7,7 @@ use domain::Result;
 use uuid::Uuid;
 
 use crate::model::{
-    ApiKeyRecord, LoginSessionRecord, NewApiKey, NewUser, ThrottleRecord, UserRecord,
+    ApiKeyRecord, LoginSessionRecord, NewApiKey, NewUser, ThrottleRecord, UploadRecord, UploadUsage, UserRecord,
 };
 
 #[async_trait]
@@ -74,13 +74,21 @@ pub trait LoginThrottle: Send + Sync {
     async fn clear(&self, key: &str) -> Result<()>;
 }
 
-/// Everything the services need from a database.
-pub trait Store:
-    Health + Users + LoginSessions + ApiKeys + LoginThrottle + Send + Sync + 'static
-{
+#[async_trait]
+pub trait Uploads: Send + Sync {
+    /// Inserts the record only if the owner stays within both quotas, atomically; returns false
+    /// (and inserts nothing) when it would not.
+    async fn insert_upload_within_quota(&self, upload: &UploadRecord, max_count: u64, max_bytes: u64) -> Result<bool>;
+    async fn upload(&self, id: Uuid) -> Result<Option<UploadRecord>>;
+    /// The owner's uploads, newest first.
+    async fn list_uploads(&self, owner_id: Uuid, limit: u32) -> Result<Vec<UploadRecord>>;
+    /// Returns false when there was no such upload.
+    async fn delete_upload(&self, id: Uuid) -> Result<bool>;
+    async fn upload_usage(&self, owner_id: Uuid) -> Result<UploadUsage>;
+    async fn upload_key_exists(&self, object_key: &str) -> Result<bool>;
 }
 
-impl<T> Store for T where
-    T: Health + Users + LoginSessions + ApiKeys + LoginThrottle + Send + Sync + 'static
-{
-}
+/// Everything the services need from a database.
+pub trait Store: Health + Users + LoginSessions + ApiKeys + LoginThrottle + Uploads + Send + Sync + 'static {}
+
+impl<T> Store for T where T: Health + Users + LoginSessions + ApiKeys + LoginThrottle + Uploads + Send + Sync + 'static {}

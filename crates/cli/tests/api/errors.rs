@@ -223,3 +223,44 @@ async fn sane_request_ids_are_echoed_and_others_replaced() {
     let body = assert_problem(response, 404, "not_found").await;
     assert_eq!(body["request_id"], id.as_str());
 }
+
+/// Captures log output of everything polled on this (current-thread) test runtime.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_log_keeps_what_the_client_is_not_told_under_the_same_request_id() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = TestServer::start_with(&[], Some(faults())).await;
+    let token = server.token("ana", Role::Staff).await;
+    let response = server.get("/__test/panic", Some(&token)).await;
+    let request_id = response.headers().get("x-request-id").unwrap().to_str().unwrap().to_owned();
+    let body = assert_problem(response, 500, "internal").await;
+    assert!(!body.to_string().contains("blew up"));
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let line = logs
+        .lines()
+        .find(|l| l.contains("handler panicked"))
+        .unwrap_or_else(|| panic!("no panic log line: {logs}"));
+    assert!(line.contains(&request_id), "{line}");
+    assert!(line.contains("handler blew up at /srv/agent-team/src/db.rs"), "the log has the whole cause: {line}");
+    assert!(!logs.contains(&token), "tokens are never logged");
+}

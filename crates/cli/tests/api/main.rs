@@ -5,3 +5,5 @@ mod errors;
 mod limits;
 mod ops;
 mod support;
+mod uploads;
+mod uploads_support;

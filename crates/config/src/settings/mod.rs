@@ -39,6 +39,16 @@ pub enum CorsOrigins {
     List(Vec<String>),
 }
 
+/// S3-compatible storage options (used when `OBJECT_STORE_URL` is `s3://…`). Unset values fall
+/// back to the AWS SDK's usual sources (instance roles, web identity).
+#[derive(Debug, Clone, Default)]
+pub struct S3Settings {
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<SecretString>,
+}
+
 #[derive(Debug, Clone)]
 pub struct LlmSettings {
     pub base_url: String,
@@ -58,9 +68,16 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub database_url: DatabaseUrl,
     pub object_store_url: String,
+    pub s3: S3Settings,
     pub redis_url: Option<SecretString>,
     pub llm: Option<LlmSettings>,
     pub upload_max_bytes: u64,
+    /// Sniffed kinds accepted for upload (canonical names: xlsx, xls, pdf, png, jpeg, webp, text).
+    pub upload_allowed_types: Vec<String>,
+    pub upload_quota_bytes: u64,
+    pub upload_quota_count: u64,
+    /// An upload that sends nothing for this long is cut off.
+    pub upload_idle_timeout: Duration,
     pub rate_limit_per_minute: u32,
     pub work_interrupt_ttl: Duration,
     pub cors_origins: Option<CorsOrigins>,
@@ -155,6 +172,21 @@ impl Settings {
             Some(raw) => p.take(object_store_url(raw.trim())),
         };
 
+        let s3 = S3Settings {
+            endpoint: env.get("AWS_ENDPOINT_URL").map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()),
+            region: env
+                .get("AWS_REGION")
+                .or_else(|| env.get("AWS_DEFAULT_REGION"))
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty()),
+            access_key_id: env.get("AWS_ACCESS_KEY_ID").map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()),
+            secret_access_key: env_or_secret(&env, &mut p, "AWS_SECRET_ACCESS_KEY"),
+        };
+        if let Some(endpoint) = &s3.endpoint
+            && url::Url::parse(endpoint).ok().filter(|u| matches!(u.scheme(), "http" | "https")).is_none()
+        {
+            p.0.push("AWS_ENDPOINT_URL: must be an http:// or https:// URL".into());
+        }
         let redis_url = env_or_secret(&env, &mut p, "REDIS_URL");
         if let Some(url) = &redis_url {
             let scheme = url.expose_secret().split(':').next().unwrap_or_default();
@@ -200,6 +232,13 @@ impl Settings {
         let upload_max_bytes = opt(&env, &mut p, "UPLOAD_MAX_BYTES", 20_971_520, |n, r| {
             parse::number(n, r, 1u64, 1 << 40)
         });
+        let upload_allowed_types = match env.get("UPLOAD_ALLOWED_TYPES") {
+            Some(raw) if !raw.trim().is_empty() => p.take(file_kinds(raw)).unwrap_or_default(),
+            _ => FILE_KINDS.iter().map(|k| (*k).to_owned()).collect(),
+        };
+        let upload_quota_bytes = opt(&env, &mut p, "UPLOAD_QUOTA_BYTES", 1 << 30, |n, r| parse::number(n, r, 1u64, 1 << 50));
+        let upload_quota_count = opt(&env, &mut p, "UPLOAD_QUOTA_COUNT", 1000, |n, r| parse::number(n, r, 1u64, 10_000_000));
+        let upload_idle_timeout = opt(&env, &mut p, "UPLOAD_IDLE_TIMEOUT", Duration::from_secs(20), parse::duration);
         let rate_limit_per_minute = opt(&env, &mut p, "RATE_LIMIT_PER_MINUTE", 120, |n, r| {
             parse::number(n, r, 1u32, 10_000_000)
         });
@@ -306,9 +345,14 @@ impl Settings {
             data_dir,
             database_url: database_url.expect("validated"),
             object_store_url: object_store_url.expect("validated"),
+            s3,
             redis_url,
             llm,
             upload_max_bytes,
+            upload_allowed_types,
+            upload_quota_bytes,
+            upload_quota_count,
+            upload_idle_timeout,
             rate_limit_per_minute,
             work_interrupt_ttl,
             cors_origins,
@@ -340,6 +384,30 @@ fn opt<T>(
         Some(raw) if !raw.trim().is_empty() => p.take(parse(name, raw)).unwrap_or(default),
         _ => default,
     }
+}
+
+/// The kinds the upload sniffer recognises.
+pub const FILE_KINDS: [&str; 7] = ["xlsx", "xls", "pdf", "png", "jpeg", "webp", "text"];
+
+fn file_kinds(raw: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for item in raw.split(',').map(|s| s.trim().to_ascii_lowercase()).filter(|s| !s.is_empty()) {
+        let canonical = match item.as_str() {
+            "jpg" => "jpeg",
+            "csv" | "txt" => "text",
+            other => other,
+        };
+        if !FILE_KINDS.contains(&canonical) {
+            return Err(format!(
+                "UPLOAD_ALLOWED_TYPES: `{item}` is not one of {}",
+                FILE_KINDS.join(", ")
+            ));
+        }
+        if !out.iter().any(|k| k == canonical) {
+            out.push(canonical.to_owned());
+        }
+    }
+    Ok(out)
 }
 
 fn object_store_url(raw: &str) -> Result<String, String> {

@@ -206,6 +206,7 @@ fn debug_output_masks_every_secret() {
             ("LLM_BASE_URL", "https://llm.example/v1"),
             ("LLM_MODEL", "m"),
             ("LLM_API_KEY", "sk-llm-key-xyz"),
+            ("AWS_SECRET_ACCESS_KEY", "aws-secret-xyz"),
         ],
         dir.path(),
     )
@@ -247,4 +248,15 @@ fn unknown_app_env_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let err = load(&[("APP_ENV", "production-ish")], dir.path()).unwrap_err();
     assert!(err.0[0].starts_with("APP_ENV:"));
+}
+
+#[test]
+fn upload_types_are_validated_and_aliases_folded() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = load(&[("UPLOAD_ALLOWED_TYPES", "csv, XLSX ,jpg,txt")], dir.path()).unwrap();
+    assert_eq!(s.upload_allowed_types, ["text", "xlsx", "jpeg"]);
+    let err = load(&[("UPLOAD_ALLOWED_TYPES", "xlsx,exe")], dir.path()).unwrap_err();
+    assert!(err.0[0].starts_with("UPLOAD_ALLOWED_TYPES:"), "{err}");
+    let default = load(&[], dir.path()).unwrap();
+    assert_eq!(default.upload_allowed_types.len(), FILE_KINDS.len());
 }

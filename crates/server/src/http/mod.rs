@@ -6,5 +6,6 @@ pub mod client_ip;
 pub mod context;
 pub mod json;
 pub mod metrics;
+pub mod path_id;
 pub mod problem;
 pub mod security;

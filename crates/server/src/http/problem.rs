@@ -48,6 +48,9 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::RateLimited | ErrorCode::LoginLocked => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
         ErrorCode::Overloaded | ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::InsufficientStorage => StatusCode::INSUFFICIENT_STORAGE,
+        ErrorCode::QuotaBytesExceeded => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::QuotaCountExceeded => StatusCode::CONFLICT,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -68,6 +71,7 @@ pub fn code_of(status: StatusCode) -> ErrorCode {
         428 => ErrorCode::PreconditionRequired,
         429 => ErrorCode::RateLimited,
         503 => ErrorCode::Unavailable,
+        507 => ErrorCode::InsufficientStorage,
         400..=499 => ErrorCode::BadRequest,
         _ => ErrorCode::Internal,
     }

@@ -21,7 +21,7 @@ pub async fn healthz() -> Json<Status> {
     Json(Status { status: "ok" })
 }
 
-/// Readiness: 200 only when the database answers and every migration is applied.
+/// Readiness: 200 only when the database and the object store answer and every migration is applied.
 #[utoipa::path(get, path = "/readyz", tag = "operations", security(()),
     responses(
         (status = 200, description = "Ready to serve", body = Status),

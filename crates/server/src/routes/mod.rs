@@ -4,6 +4,7 @@
 mod health;
 mod identity;
 mod ops;
+mod uploads;
 
 pub use ops::render_metrics;
 
@@ -48,4 +49,15 @@ pub fn protected() -> OpenApiRouter<App> {
         .routes(routes!(identity::me))
         .routes(routes!(ops::metrics))
         .routes(routes!(ops::openapi_json))
+        .routes(routes!(uploads::list))
+        .routes(routes!(uploads::get, uploads::delete))
+        .routes(routes!(uploads::content))
 }
+
+/// Protected routes whose request bodies are large and slow by nature (uploads): they get their
+/// own body limit and a per-chunk idle timeout instead of the global request timeout.
+pub fn streaming_uploads() -> OpenApiRouter<App> {
+    OpenApiRouter::new().routes(routes!(uploads::create))
+}
+
+pub use uploads::MULTIPART_OVERHEAD;

@@ -3,6 +3,7 @@
 mod auth;
 mod health;
 mod throttle;
+mod uploads;
 mod users;
 
 use std::path::Path;

@@ -1,0 +1,9 @@
+//! Uploads: bytes stream from the channel through a running SHA-256 and the content sniffer into
+//! the object store. The size cap is enforced as bytes arrive; the type comes from the bytes, never
+//! from the client; the client's file name is only ever display metadata.
+
+mod reconcile;
+mod service;
+
+pub use reconcile::GRACE as RECONCILE_GRACE;
+pub use service::{PendingUpload, UploadLimits, UploadService};

@@ -1,0 +1,29 @@
+//! The reconciler: removes what a crash can leave behind — objects with no row (a crash between
+//! commit and insert, or between row delete and object delete) and temporary files of interrupted
+//! writes. Only things older than a grace period are touched, so uploads in flight are safe.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use domain::Result;
+
+use super::UploadService;
+
+pub const GRACE: Duration = Duration::from_secs(3600);
+
+impl UploadService {
+    /// Returns how many leftovers were removed.
+    pub async fn reconcile(&self, grace: Duration) -> Result<u64> {
+        let (store, objects) = self.parts();
+        let cutoff = Utc::now() - chrono::Duration::from_std(grace).unwrap_or_else(|_| chrono::Duration::hours(1));
+        let mut removed = objects.sweep_incomplete(cutoff).await?;
+        for object in objects.list("uploads/").await? {
+            if object.last_modified < cutoff && !store.upload_key_exists(object.key.as_str()).await? {
+                objects.delete(&object.key).await?;
+                tracing::info!(key = %object.key, "removed an orphan object");
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+}
