@@ -7,3 +7,4 @@
 //! Nothing here performs I/O, so the same code runs in the HTTP layer, in tests and under a fuzzer.
 
 pub mod filename;
+pub mod sniff;
