@@ -3,8 +3,8 @@ use std::time::Duration;
 
 use config::Settings;
 use domain::Result;
-use store::objects::ObjectStore;
 use store::Store;
+use store::objects::ObjectStore;
 
 use crate::auth::AuthService;
 use crate::limits::{LocalRateLimiter, RateLimiter};
@@ -35,41 +35,28 @@ impl Readiness {
 }
 
 impl App {
-    /// Wires the embedded defaults around an opened store.
-    pub fn new(settings: Settings, store: Arc<dyn Store>) -> Self {
+    /// Wires the services around the opened adapters.
+    pub fn new(settings: Settings, store: Arc<dyn Store>, objects: Arc<dyn ObjectStore>) -> Self {
         let settings = Arc::new(settings);
         let auth = AuthService::new(store.clone(), &settings);
-        let limiter: Arc<dyn RateLimiter> =
-            Arc::new(LocalRateLimiter::per_minute(settings.rate_limit_per_minute));
-        Self {
-            settings,
-            store,
-            auth,
-            limiter,
-        }
+        let limiter: Arc<dyn RateLimiter> = Arc::new(LocalRateLimiter::per_minute(settings.rate_limit_per_minute));
+        let uploads = UploadService::new(store.clone(), objects.clone(), UploadLimits::from_settings(&settings));
+        Self { settings, store, objects, auth, limiter, uploads }
     }
 
     /// Each dependency answers within a short deadline, so a hung database reads as not ready
     /// instead of hanging the probe.
     pub async fn readiness(&self) -> Readiness {
         let deadline = Duration::from_secs(2);
-        let database = matches!(
-            tokio::time::timeout(deadline, self.store.ping()).await,
-            Ok(Ok(()))
-        );
-        let migrations = database
-            && matches!(
-                tokio::time::timeout(deadline, self.store.migrations_applied()).await,
-                Ok(Ok(true))
-            );
-        Readiness {
-            database,
-            migrations,
-        }
+        let database = matches!(tokio::time::timeout(deadline, self.store.ping()).await, Ok(Ok(())));
+        let migrations =
+            database && matches!(tokio::time::timeout(deadline, self.store.migrations_applied()).await, Ok(Ok(true)));
+        let objects = matches!(tokio::time::timeout(deadline, self.objects.ping()).await, Ok(Ok(())));
+        Readiness { database, migrations, objects }
     }
 
-    /// Periodic housekeeping shared by every instance: expired sessions, stale throttle rows and
-    /// idle limiter keys, so nothing grows without bound.
+    /// Periodic housekeeping shared by every instance: expired sessions, stale throttle rows, idle
+    /// limiter keys and upload leftovers, so nothing grows without bound.
     pub async fn housekeeping(&self) -> Result<u64> {
         self.limiter.shrink().await;
         let purged = self.auth.purge_expired().await?;

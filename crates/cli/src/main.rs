@@ -9,11 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(
-    name = "agent-team",
-    version,
-    about = "Self-hosted backend for sales-team AI assistants"
-)]
+#[command(name = "agent-team", version, about = "Self-hosted backend for sales-team AI assistants")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -47,10 +43,7 @@ enum ConfigCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(err) => {
             eprintln!("error: cannot start the async runtime: {err}");
@@ -61,9 +54,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Serve => commands::serve::run().await,
             Command::Migrate => commands::migrate::run().await,
-            Command::Config {
-                command: ConfigCommand::Check,
-            } => commands::config_check::run(),
+            Command::Config { command: ConfigCommand::Check } => commands::config_check::run(),
             Command::Admin { command } => commands::admin::run(command).await,
             Command::Healthcheck => commands::healthcheck::run().await,
         }

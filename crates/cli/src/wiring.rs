@@ -35,9 +35,7 @@ pub async fn app(sink: Sink, migrate: bool) -> Result<App, ExitCode> {
             ExitCode::FAILURE
         })?;
     } else if !store.migrations_applied().await.unwrap_or(false) {
-        tracing::warn!(
-            "migrations are pending: run `agent-team migrate` (readiness stays 503 until then)"
-        );
+        tracing::warn!("migrations are pending: run `agent-team migrate` (readiness stays 503 until then)");
     }
     let objects = store::objects::open(&settings.object_store_url, &settings.s3).await.map_err(|err| {
         tracing::error!(error = %err, url = %settings.object_store_url, "cannot open the object store");

@@ -18,29 +18,23 @@ pub enum DatabaseUrl {
 
 impl DatabaseUrl {
     pub fn default_for(data_dir: &Path) -> Self {
-        DatabaseUrl::Sqlite {
-            path: data_dir.join("agent-team.db"),
-        }
+        DatabaseUrl::Sqlite { path: data_dir.join("agent-team.db") }
     }
 
     pub fn parse(raw: &str, cwd: &Path) -> Result<Self, String> {
         let raw = raw.trim();
         let Some((scheme, rest)) = raw.split_once(':') else {
-            return Err(
-                "DATABASE_URL: has no scheme (expected sqlite://PATH or postgres://…)".into(),
-            );
+            return Err("DATABASE_URL: has no scheme (expected sqlite://PATH or postgres://…)".into());
         };
         match scheme.to_ascii_lowercase().as_str() {
             "sqlite" => Self::parse_sqlite(rest, cwd),
             "postgres" | "postgresql" => {
-                let parsed = url::Url::parse(raw)
-                    .map_err(|_| "DATABASE_URL: is not a valid postgres:// URL".to_string())?;
+                let parsed =
+                    url::Url::parse(raw).map_err(|_| "DATABASE_URL: is not a valid postgres:// URL".to_string())?;
                 if parsed.host_str().is_none_or(str::is_empty) {
                     return Err("DATABASE_URL: the postgres URL has no host".into());
                 }
-                Ok(DatabaseUrl::Postgres {
-                    url: SecretString::from(raw.to_owned()),
-                })
+                Ok(DatabaseUrl::Postgres { url: SecretString::from(raw.to_owned()) })
             }
             other => Err(format!(
                 "DATABASE_URL: unknown scheme `{}` (expected sqlite or postgres)",
@@ -52,10 +46,7 @@ impl DatabaseUrl {
     fn parse_sqlite(rest: &str, cwd: &Path) -> Result<Self, String> {
         let path = rest.strip_prefix("//").unwrap_or(rest);
         if path.contains('?') || path.contains('#') {
-            return Err(
-                "DATABASE_URL: sqlite options in the URL are not supported; give a plain file path"
-                    .into(),
-            );
+            return Err("DATABASE_URL: sqlite options in the URL are not supported; give a plain file path".into());
         }
         if path.is_empty() || path == ":memory:" || path.starts_with(":memory") {
             return Err("DATABASE_URL: needs a database file path (an in-memory database would lose all data)".into());
@@ -64,11 +55,7 @@ impl DatabaseUrl {
             return Err("DATABASE_URL: names a directory, not a database file".into());
         }
         let path = PathBuf::from(path);
-        let path = if path.is_absolute() {
-            path
-        } else {
-            cwd.join(path)
-        };
+        let path = if path.is_absolute() { path } else { cwd.join(path) };
         Ok(DatabaseUrl::Sqlite { path })
     }
 
@@ -141,8 +128,7 @@ mod tests {
 
     #[test]
     fn postgres_passwords_never_show() {
-        let url =
-            DatabaseUrl::parse("postgres://app:hunter2hunter2@db:5432/agent", &cwd()).unwrap();
+        let url = DatabaseUrl::parse("postgres://app:hunter2hunter2@db:5432/agent", &cwd()).unwrap();
         assert!(!url.redacted().contains("hunter2"));
         assert!(!format!("{url:?}").contains("hunter2"));
         assert!(url.redacted().contains("db:5432"));

@@ -21,16 +21,8 @@ impl EnvSource {
     }
 
     /// Explicit variables and working directory (used by tests and embedding).
-    pub fn from_vars(
-        vars: impl IntoIterator<Item = (String, String)>,
-        cwd: impl Into<PathBuf>,
-    ) -> Self {
-        Self {
-            vars: vars.into_iter().collect(),
-            cwd: cwd.into(),
-            dotenv_loaded: false,
-            dotenv_present: false,
-        }
+    pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>, cwd: impl Into<PathBuf>) -> Self {
+        Self { vars: vars.into_iter().collect(), cwd: cwd.into(), dotenv_loaded: false, dotenv_present: false }
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
@@ -58,8 +50,7 @@ impl EnvSource {
         if !read || !self.dotenv_present {
             return Ok(self);
         }
-        let iter =
-            dotenvy::from_path_iter(&path).map_err(|e| format!(".env: cannot be read ({e})"))?;
+        let iter = dotenvy::from_path_iter(&path).map_err(|e| format!(".env: cannot be read ({e})"))?;
         for item in iter {
             let (key, value) = item.map_err(|e| format!(".env: malformed line ({e})"))?;
             if key == "APP_ENV" {

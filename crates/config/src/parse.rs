@@ -9,9 +9,8 @@ pub fn duration(name: &str, raw: &str) -> Result<Duration, String> {
         Some(i) => raw.split_at(i),
         None => (raw, "s"),
     };
-    let value: u64 = digits
-        .parse()
-        .map_err(|_| format!("{name}: `{raw}` is not a duration (examples: 30s, 15m, 24h, 90d)"))?;
+    let value: u64 =
+        digits.parse().map_err(|_| format!("{name}: `{raw}` is not a duration (examples: 30s, 15m, 24h, 90d)"))?;
     let secs = match unit {
         "s" => Some(value),
         "m" => value.checked_mul(60),
@@ -32,10 +31,7 @@ pub fn number<T: std::str::FromStr + PartialOrd + std::fmt::Display>(
     min: T,
     max: T,
 ) -> Result<T, String> {
-    let value: T = raw
-        .trim()
-        .parse()
-        .map_err(|_| format!("{name}: `{}` is not a whole number", raw.trim()))?;
+    let value: T = raw.trim().parse().map_err(|_| format!("{name}: `{}` is not a whole number", raw.trim()))?;
     if value < min || value > max {
         return Err(format!("{name}: must be between {min} and {max}"));
     }

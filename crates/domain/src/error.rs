@@ -110,12 +110,7 @@ pub struct Error {
 impl Error {
     /// An error whose `detail` the client may read. Keep it free of paths, SQL and type names.
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
-        Self {
-            code,
-            detail: detail.into(),
-            retry_after: None,
-            source: None,
-        }
+        Self { code, detail: detail.into(), retry_after: None, source: None }
     }
 
     /// An internal failure: the client sees only that something went wrong, the log sees `source`.
@@ -125,11 +120,7 @@ impl Error {
 
     /// A dependency (database, object store) is not answering; the client may retry.
     pub fn unavailable(source: impl Into<Source>) -> Self {
-        Self::new(
-            ErrorCode::Unavailable,
-            "a backing service is unavailable; try again shortly",
-        )
-        .with_source(source)
+        Self::new(ErrorCode::Unavailable, "a backing service is unavailable; try again shortly").with_source(source)
     }
 
     pub fn unauthorized() -> Self {
@@ -178,10 +169,8 @@ impl Error {
     /// The whole cause chain, for the log only.
     pub fn cause_chain(&self) -> String {
         let mut out = String::new();
-        let mut next: Option<&(dyn std::error::Error + 'static)> = self
-            .source
-            .as_deref()
-            .map(|e| e as &(dyn std::error::Error + 'static));
+        let mut next: Option<&(dyn std::error::Error + 'static)> =
+            self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static));
         while let Some(err) = next {
             if !out.is_empty() {
                 out.push_str(": ");
@@ -217,9 +206,7 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -241,10 +228,7 @@ mod tests {
         let err = Error::internal(Inner);
         assert_eq!(err.code(), ErrorCode::Internal);
         assert!(!err.detail().contains("SELECT"));
-        assert!(
-            err.cause_chain().contains("SELECT"),
-            "the log keeps the cause"
-        );
+        assert!(err.cause_chain().contains("SELECT"), "the log keeps the cause");
         assert!(err.to_string().contains("/srv/db.rs"));
     }
 

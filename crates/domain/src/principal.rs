@@ -38,9 +38,7 @@ impl Principal {
         if self.role.at_least(required) {
             Ok(())
         } else {
-            Err(Error::forbidden(format!(
-                "this action needs the {required} role"
-            )))
+            Err(Error::forbidden(format!("this action needs the {required} role")))
         }
     }
 
@@ -61,9 +59,7 @@ mod tests {
             kind: PrincipalKind::User,
             name: "u".into(),
             role,
-            credential: Credential::LoginToken {
-                session_id: Uuid::now_v7(),
-            },
+            credential: Credential::LoginToken { session_id: Uuid::now_v7() },
         }
     }
 

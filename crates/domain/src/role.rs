@@ -44,9 +44,7 @@ impl FromStr for Role {
             "staff" => Ok(Role::Staff),
             "manager" => Ok(Role::Manager),
             "admin" => Ok(Role::Admin),
-            other => Err(format!(
-                "unknown role `{other}` (expected admin, manager or staff)"
-            )),
+            other => Err(format!("unknown role `{other}` (expected admin, manager or staff)")),
         }
     }
 }

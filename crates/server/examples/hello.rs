@@ -8,9 +8,7 @@ use axum::routing::get;
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    let addr = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:18081".into());
+    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:18081".into());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     let router = Router::new().route("/", get(|| async { "hello" }));
     axum::serve(listener, router).await

@@ -39,7 +39,7 @@ pub fn router(app: App, extra: Option<OpenApiRouter<App>>) -> Router {
     let settings = app.settings.clone();
     let timeout = TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, settings.request_timeout);
     let public = routes::public()
-        .route_layer(timeout.clone())
+        .route_layer(timeout)
         .route_layer(axum::middleware::from_fn_with_state(app.clone(), http::auth::limit_by_ip));
     let mut protected = routes::protected();
     if let Some(extra) = extra {
@@ -82,10 +82,7 @@ pub const UPLOAD_CEILING: Duration = Duration::from_secs(30 * 60);
 
 /// The OpenAPI document of the product's routes.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    routes::protected()
-        .merge(routes::public())
-        .split_for_parts()
-        .1
+    routes::protected().merge(routes::public()).split_for_parts().1
 }
 
 /// A running server.
@@ -143,29 +140,18 @@ pub async fn start(
     let router = router(app, extra);
     let mut until_stopped = stopped;
     let task = tokio::spawn(
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            let _ = until_stopped.wait_for(|s| *s).await;
-        })
-        .into_future(),
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(async move {
+                let _ = until_stopped.wait_for(|s| *s).await;
+            })
+            .into_future(),
     );
-    Ok(ServerHandle {
-        addr,
-        metrics_addr,
-        stop,
-        task,
-    })
+    Ok(ServerHandle { addr, metrics_addr, stop, task })
 }
 
 /// Metrics on their own loopback-only listener: a separate port means they are never exposed
 /// to the public by accident, and scrapers need no credential.
-async fn serve_metrics(
-    port: u16,
-    mut stopped: watch::Receiver<bool>,
-) -> std::io::Result<SocketAddr> {
+async fn serve_metrics(port: u16, mut stopped: watch::Receiver<bool>) -> std::io::Result<SocketAddr> {
     let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port)).await?;
     let addr = listener.local_addr()?;
     let router: Router = Router::new().route("/metrics", get(|| async { routes_metrics() }));

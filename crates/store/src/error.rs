@@ -9,18 +9,14 @@ pub(crate) fn db(err: sqlx::Error) -> Error {
         sqlx::Error::Database(db) if db.is_unique_violation() => {
             Error::conflict("that name is already taken").with_source(err)
         }
-        sqlx::Error::PoolTimedOut
-        | sqlx::Error::PoolClosed
-        | sqlx::Error::Io(_)
-        | sqlx::Error::Tls(_) => Error::unavailable(err),
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
+            Error::unavailable(err)
+        }
         _ => Error::internal(err),
     }
 }
 
 /// A value read back from the database did not parse: the data is corrupt, which is our fault.
 pub(crate) fn corrupt(what: &str) -> Error {
-    Error::internal(std::io::Error::new(
-        std::io::ErrorKind::InvalidData,
-        format!("corrupt {what} in database"),
-    ))
+    Error::internal(std::io::Error::new(std::io::ErrorKind::InvalidData, format!("corrupt {what} in database")))
 }

@@ -19,11 +19,7 @@ pub trait Health: Send + Sync {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<()>;
     /// Drops expired sessions and stale throttle rows; returns how many rows went.
-    async fn purge_expired(
-        &self,
-        now: DateTime<Utc>,
-        throttle_older_than: DateTime<Utc>,
-    ) -> Result<u64>;
+    async fn purge_expired(&self, now: DateTime<Utc>, throttle_older_than: DateTime<Utc>) -> Result<u64>;
 }
 
 #[async_trait]

@@ -29,7 +29,14 @@ async fn s3() -> Option<Fixture> {
         return None;
     };
     let bucket = format!("conformance-{}", Uuid::now_v7().simple());
-    let created = reqwest::Client::builder().no_proxy().build().unwrap().put(format!("{endpoint}/{bucket}")).send().await.unwrap();
+    let created = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .put(format!("{endpoint}/{bucket}"))
+        .send()
+        .await
+        .unwrap();
     assert!(created.status().is_success(), "cannot create bucket: {}", created.status());
     let settings = config::S3Settings {
         endpoint: Some(endpoint),

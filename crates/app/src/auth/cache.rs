@@ -19,10 +19,7 @@ pub(crate) struct PrincipalCache {
 impl PrincipalCache {
     pub fn get(&self, key: &[u8; 32]) -> Option<Principal> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
-            .get(key)
-            .filter(|(_, until)| *until > Instant::now())
-            .map(|(p, _)| p.clone())
+        entries.get(key).filter(|(_, until)| *until > Instant::now()).map(|(p, _)| p.clone())
     }
 
     /// Caches until `until` or the TTL, whichever is sooner.
@@ -47,8 +44,6 @@ impl PrincipalCache {
 
     pub fn forget_key_named(&self, name: &str) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.retain(|_, (p, _)| {
-            !(matches!(p.credential, Credential::ApiKey { .. }) && p.name == name)
-        });
+        entries.retain(|_, (p, _)| !(matches!(p.credential, Credential::ApiKey { .. }) && p.name == name));
     }
 }

@@ -42,9 +42,7 @@ pub(crate) fn display_prefix(key: &str) -> String {
 pub(crate) fn looks_like_key(candidate: &str) -> bool {
     candidate.len() == API_KEY_PREFIX.len() + 43
         && candidate.starts_with(API_KEY_PREFIX)
-        && candidate[API_KEY_PREFIX.len()..]
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && candidate[API_KEY_PREFIX.len()..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 #[cfg(test)]

@@ -37,8 +37,7 @@ fn dummy_hash() -> &'static str {
 fn hash_now(password: &str) -> Result<String> {
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
-    let salt = SaltString::encode_b64(&salt)
-        .map_err(|e| Error::internal(std::io::Error::other(e.to_string())))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| Error::internal(std::io::Error::other(e.to_string())))?;
     argon()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -47,9 +46,7 @@ fn hash_now(password: &str) -> Result<String> {
 
 fn verify_now(password: &str, stored: &str) -> bool {
     match PasswordHash::new(stored) {
-        Ok(parsed) => argon()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
+        Ok(parsed) => argon().verify_password(password.as_bytes(), &parsed).is_ok(),
         Err(_) => false,
     }
 }
@@ -57,16 +54,12 @@ fn verify_now(password: &str, stored: &str) -> bool {
 impl Passwords {
     pub fn new() -> Self {
         let parallel = std::thread::available_parallelism().map_or(2, |n| n.get()) * 2;
-        Self {
-            permits: Arc::new(Semaphore::new(parallel)),
-        }
+        Self { permits: Arc::new(Semaphore::new(parallel)) }
     }
 
     pub async fn hash(&self, password: String) -> Result<String> {
         let _permit = self.permits.acquire().await.map_err(Error::internal)?;
-        tokio::task::spawn_blocking(move || hash_now(&password))
-            .await
-            .map_err(Error::internal)?
+        tokio::task::spawn_blocking(move || hash_now(&password)).await.map_err(Error::internal)?
     }
 
     /// Verifies against `stored`, or against the dummy hash when there is no user, taking the
@@ -105,11 +98,7 @@ mod tests {
         let b = p.hash("correct horse battery".into()).await.unwrap();
         assert!(a.starts_with("$argon2id$"));
         assert_ne!(a, b, "each hash has its own salt");
-        assert!(
-            p.verify("correct horse battery".into(), Some(a.clone()))
-                .await
-                .unwrap()
-        );
+        assert!(p.verify("correct horse battery".into(), Some(a.clone())).await.unwrap());
         assert!(!p.verify("wrong".into(), Some(a)).await.unwrap());
     }
 

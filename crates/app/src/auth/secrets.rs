@@ -23,8 +23,7 @@ impl DerivedKeys {
 }
 
 fn derive(secret: &SecretString, purpose: &[u8]) -> [u8; 32] {
-    let mut mac = HmacSha256::new_from_slice(secret.expose_secret().as_bytes())
-        .expect("HMAC takes any key length");
+    let mut mac = HmacSha256::new_from_slice(secret.expose_secret().as_bytes()).expect("HMAC takes any key length");
     mac.update(purpose);
     mac.finalize().into_bytes().into()
 }

@@ -50,10 +50,7 @@ pub struct NewUserInput {
 }
 
 fn invalid_credentials() -> Error {
-    Error::new(
-        ErrorCode::InvalidCredentials,
-        "invalid username or password",
-    )
+    Error::new(ErrorCode::InvalidCredentials, "invalid username or password")
 }
 
 impl AuthService {
@@ -82,12 +79,7 @@ impl AuthService {
     /// Checks a username and password. Unknown users, disabled users and wrong passwords give
     /// the same error after the same work; repeated failures slow down and then lock the name
     /// and the client address.
-    pub async fn login(
-        &self,
-        username: &str,
-        password: String,
-        client_ip: IpAddr,
-    ) -> Result<LoginOk> {
+    pub async fn login(&self, username: &str, password: String, client_ip: IpAddr) -> Result<LoginOk> {
         let inner = &self.inner;
         let now = Utc::now();
         let keys = [user_key(username), ip_key(client_ip)];
@@ -101,22 +93,12 @@ impl AuthService {
             .max();
         if let Some(until) = locked_until {
             let wait = (until - now).to_std().unwrap_or_default();
-            return Err(Error::new(
-                ErrorCode::LoginLocked,
-                "too many failed logins; try again later",
-            )
-            .with_retry_after(wait.max(Duration::from_secs(1))));
+            return Err(Error::new(ErrorCode::LoginLocked, "too many failed logins; try again later")
+                .with_retry_after(wait.max(Duration::from_secs(1))));
         }
 
-        let user = if username.chars().count() <= 128 {
-            inner.store.user_by_username(username).await?
-        } else {
-            None
-        };
-        let stored = user
-            .as_ref()
-            .filter(|u| !u.disabled)
-            .map(|u| u.password_hash.clone());
+        let user = if username.chars().count() <= 128 { inner.store.user_by_username(username).await? } else { None };
+        let stored = user.as_ref().filter(|u| !u.disabled).map(|u| u.password_hash.clone());
         let verified = inner.passwords.verify(password, stored).await?;
 
         match user.filter(|_| verified) {
@@ -127,14 +109,8 @@ impl AuthService {
             None => {
                 let policy = inner.policy;
                 let window_start_after = now - policy.window;
-                let user_state = inner
-                    .store
-                    .record_failure(&keys[0], now, window_start_after)
-                    .await?;
-                let ip_state = inner
-                    .store
-                    .record_failure(&keys[1], now, window_start_after)
-                    .await?;
+                let user_state = inner.store.record_failure(&keys[0], now, window_start_after).await?;
+                let ip_state = inner.store.record_failure(&keys[1], now, window_start_after).await?;
                 let lock_until = now + policy.lock_for;
                 if user_state.failures >= policy.user_lock_after {
                     inner.store.lock(&keys[0], lock_until).await?;
@@ -142,8 +118,7 @@ impl AuthService {
                 if ip_state.failures >= policy.ip_lock_after {
                     inner.store.lock(&keys[1], lock_until).await?;
                 }
-                tokio::time::sleep(policy.delay(user_state.failures.max(ip_state.failures / 5)))
-                    .await;
+                tokio::time::sleep(policy.delay(user_state.failures.max(ip_state.failures / 5))).await;
                 Err(invalid_credentials())
             }
         }
@@ -156,10 +131,7 @@ impl AuthService {
         let expires_at = chrono::DateTime::from_timestamp((now + ttl).timestamp(), 0)
             .ok_or_else(|| Error::internal(std::io::Error::other("token expiry out of range")))?;
         let session_id = Uuid::now_v7();
-        self.inner
-            .store
-            .create_login_session(session_id, user.id, now, expires_at)
-            .await?;
+        self.inner.store.create_login_session(session_id, user.id, now, expires_at).await?;
         let token = token::sign(&self.inner.keys.token, session_id, expires_at);
         tracing::info!(user_id = %user.id, %session_id, "login succeeded");
         Ok(LoginOk {
@@ -178,8 +150,7 @@ impl AuthService {
             return Ok(principal);
         }
         let (principal, expires_at) = if bearer.starts_with(token::LOGIN_TOKEN_PREFIX) {
-            let (session_id, _) =
-                token::verify(&inner.keys.token, bearer, now).ok_or_else(Error::unauthorized)?;
+            let (session_id, _) = token::verify(&inner.keys.token, bearer, now).ok_or_else(Error::unauthorized)?;
             let session = inner
                 .store
                 .login_session(session_id)
@@ -226,10 +197,7 @@ impl AuthService {
     pub async fn logout(&self, principal: &Principal) -> Result<()> {
         match principal.credential {
             Credential::LoginToken { session_id } => {
-                self.inner
-                    .store
-                    .revoke_login_session(session_id, Utc::now())
-                    .await?;
+                self.inner.store.revoke_login_session(session_id, Utc::now()).await?;
                 self.inner.cache.forget(principal.credential);
                 tracing::info!(user_id = %principal.id, %session_id, "logout");
                 Ok(())
@@ -245,14 +213,10 @@ impl AuthService {
         let username = validate_username(&input.username)?;
         let password = input.password.expose_secret();
         if password.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(Error::validation(format!(
-                "the password needs at least {MIN_PASSWORD_CHARS} characters"
-            )));
+            return Err(Error::validation(format!("the password needs at least {MIN_PASSWORD_CHARS} characters")));
         }
         if password.len() > MAX_PASSWORD_BYTES {
-            return Err(Error::validation(format!(
-                "the password may have at most {MAX_PASSWORD_BYTES} bytes"
-            )));
+            return Err(Error::validation(format!("the password may have at most {MAX_PASSWORD_BYTES} bytes")));
         }
         let password_hash = self.inner.passwords.hash(password.to_owned()).await?;
         let user = self
@@ -274,12 +238,7 @@ impl AuthService {
         Ok(user)
     }
 
-    pub async fn create_api_key(
-        &self,
-        name: &str,
-        role: Role,
-        expires_in: Option<Duration>,
-    ) -> Result<ApiKeyCreated> {
+    pub async fn create_api_key(&self, name: &str, role: Role, expires_in: Option<Duration>) -> Result<ApiKeyCreated> {
         let name = validate_key_name(name)?;
         let now = Utc::now();
         let expires_at = expires_in
@@ -301,9 +260,7 @@ impl AuthService {
             })
             .await
             .map_err(|e| match e.code() {
-                ErrorCode::Conflict => {
-                    Error::conflict("a live API key with that name already exists")
-                }
+                ErrorCode::Conflict => Error::conflict("a live API key with that name already exists"),
                 _ => e,
             })?;
         tracing::info!(key_id = %record.id, name = %record.name, role = %record.role, "API key created");
@@ -335,30 +292,22 @@ impl AuthService {
 fn validate_username(raw: &str) -> Result<String> {
     let name = raw.trim();
     let ok = (1..=64).contains(&name.chars().count())
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
+        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
     if ok {
         Ok(name.to_owned())
     } else {
-        Err(Error::validation(
-            "a username has 1 to 64 letters, digits, '.', '_', '-' or '@'",
-        ))
+        Err(Error::validation("a username has 1 to 64 letters, digits, '.', '_', '-' or '@'"))
     }
 }
 
 fn validate_key_name(raw: &str) -> Result<String> {
     let name = raw.trim();
     let ok = (1..=64).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
     if ok {
         Ok(name.to_owned())
     } else {
-        Err(Error::validation(
-            "a key name has 1 to 64 ASCII letters, digits, '.', '_' or '-'",
-        ))
+        Err(Error::validation("a key name has 1 to 64 ASCII letters, digits, '.', '_' or '-'"))
     }
 }
 

@@ -19,19 +19,11 @@ pub(crate) fn sign(key: &[u8; 32], session_id: Uuid, expires_at: DateTime<Utc>) 
     payload[..16].copy_from_slice(session_id.as_bytes());
     payload[16..].copy_from_slice(&expires_at.timestamp().to_be_bytes());
     let signature = hmac(key, &payload);
-    format!(
-        "{LOGIN_TOKEN_PREFIX}{}.{}",
-        URL_SAFE_NO_PAD.encode(payload),
-        URL_SAFE_NO_PAD.encode(signature)
-    )
+    format!("{LOGIN_TOKEN_PREFIX}{}.{}", URL_SAFE_NO_PAD.encode(payload), URL_SAFE_NO_PAD.encode(signature))
 }
 
 /// Returns the session id when the signature is ours and the token has not expired.
-pub(crate) fn verify(
-    key: &[u8; 32],
-    token: &str,
-    now: DateTime<Utc>,
-) -> Option<(Uuid, DateTime<Utc>)> {
+pub(crate) fn verify(key: &[u8; 32], token: &str, now: DateTime<Utc>) -> Option<(Uuid, DateTime<Utc>)> {
     let body = token.strip_prefix(LOGIN_TOKEN_PREFIX)?;
     if body.len() > 128 {
         return None;
@@ -77,18 +69,8 @@ mod tests {
         let other = sign(&KEY, Uuid::now_v7(), now + Duration::hours(1));
         let (p1, _) = token.split_once('.').unwrap();
         let (_, s2) = other.split_once('.').unwrap();
-        assert!(
-            verify(&KEY, &format!("{p1}.{s2}"), now).is_none(),
-            "signatures do not transplant"
-        );
-        for junk in [
-            "",
-            "atl_",
-            "atl_.",
-            "atl_a.b",
-            "Bearer x",
-            &"atl_".repeat(100),
-        ] {
+        assert!(verify(&KEY, &format!("{p1}.{s2}"), now).is_none(), "signatures do not transplant");
+        for junk in ["", "atl_", "atl_.", "atl_a.b", "Bearer x", &"atl_".repeat(100)] {
             assert!(verify(&KEY, junk, now).is_none(), "{junk}");
         }
     }

@@ -11,8 +11,7 @@ use governor::{Quota, RateLimiter as Governor};
 
 use super::{RateDecision, RateLimiter};
 
-type Keyed =
-    Governor<String, DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>;
+type Keyed = Governor<String, DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>;
 
 pub struct LocalRateLimiter {
     limiter: Keyed,
@@ -26,8 +25,7 @@ impl LocalRateLimiter {
         let quota = Quota::per_minute(NonZeroU32::new(limit).expect("limit is at least 1"));
         let clock = DefaultClock::default();
         Self {
-            limiter: Governor::dashmap_with_clock(quota, clock.clone())
-                .with_middleware::<StateInformationMiddleware>(),
+            limiter: Governor::dashmap_with_clock(quota, clock.clone()).with_middleware::<StateInformationMiddleware>(),
             clock,
             limit,
         }
@@ -89,10 +87,7 @@ mod tests {
         let refused = limiter.check("a").await;
         assert!(!refused.allowed);
         let wait = refused.retry_after.expect("a refusal says when to retry");
-        assert!(
-            wait > Duration::from_secs(15) && wait <= Duration::from_secs(20),
-            "{wait:?}"
-        );
+        assert!(wait > Duration::from_secs(15) && wait <= Duration::from_secs(20), "{wait:?}");
         assert!(limiter.check("b").await.allowed, "keys are independent");
     }
 }

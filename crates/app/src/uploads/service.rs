@@ -72,11 +72,7 @@ fn unsupported() -> Error {
 
 impl UploadService {
     pub fn new(store: Arc<dyn Store>, objects: Arc<dyn ObjectStore>, limits: UploadLimits) -> Self {
-        Self {
-            store,
-            objects,
-            limits: Arc::new(limits),
-        }
+        Self { store, objects, limits: Arc::new(limits) }
     }
 
     pub fn limits(&self) -> &UploadLimits {
@@ -91,7 +87,10 @@ impl UploadService {
     {
         let usage = self.store.upload_usage(owner.id).await?;
         if usage.count >= self.limits.quota_count {
-            return Err(Error::new(ErrorCode::QuotaCountExceeded, "you have reached your upload count quota; delete some uploads first"));
+            return Err(Error::new(
+                ErrorCode::QuotaCountExceeded,
+                "you have reached your upload count quota; delete some uploads first",
+            ));
         }
         let id = Uuid::now_v7();
         let key = ObjectKey::for_upload(id);
@@ -123,7 +122,12 @@ impl UploadService {
         }
     }
 
-    async fn stream_into<S>(&self, writer: &mut Box<dyn ObjectWriter>, body: S, quota_left: u64) -> Result<(u64, String, FileKind)>
+    async fn stream_into<S>(
+        &self,
+        writer: &mut Box<dyn ObjectWriter>,
+        body: S,
+        quota_left: u64,
+    ) -> Result<(u64, String, FileKind)>
     where
         S: Stream<Item = Result<Bytes>> + Send,
     {
@@ -132,9 +136,9 @@ impl UploadService {
         let mut sniffer = Sniffer::new();
         let mut size: u64 = 0;
         loop {
-            let next = tokio::time::timeout(self.limits.idle_timeout, body.next())
-                .await
-                .map_err(|_| Error::new(ErrorCode::RequestTimeout, "the upload stalled; no data arrived for a while"))?;
+            let next = tokio::time::timeout(self.limits.idle_timeout, body.next()).await.map_err(|_| {
+                Error::new(ErrorCode::RequestTimeout, "the upload stalled; no data arrived for a while")
+            })?;
             let Some(chunk) = next else { break };
             let chunk = chunk?;
             size += chunk.len() as u64;
@@ -163,10 +167,8 @@ impl UploadService {
     pub async fn commit(&self, pending: PendingUpload) -> Result<UploadRecord> {
         let PendingUpload { writer, record } = pending;
         writer.commit().await?;
-        let inserted = self
-            .store
-            .insert_upload_within_quota(&record, self.limits.quota_count, self.limits.quota_bytes)
-            .await;
+        let inserted =
+            self.store.insert_upload_within_quota(&record, self.limits.quota_count, self.limits.quota_bytes).await;
         match inserted {
             Ok(true) => {
                 tracing::info!(upload_id = %record.id, owner = %record.owner_id, size = record.size, kind = %record.kind, "upload stored");
@@ -202,7 +204,8 @@ impl UploadService {
 
     pub async fn content(&self, caller: &Principal, id: Uuid) -> Result<(UploadRecord, ObjectBody)> {
         let record = self.get(caller, id).await?;
-        let key = ObjectKey::parse(&record.object_key).ok_or_else(|| Error::internal(std::io::Error::other("corrupt object key")))?;
+        let key = ObjectKey::parse(&record.object_key)
+            .ok_or_else(|| Error::internal(std::io::Error::other("corrupt object key")))?;
         let body = self.objects.get(&key).await?;
         Ok((record, body))
     }

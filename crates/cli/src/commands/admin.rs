@@ -46,18 +46,14 @@ fn parse_role(raw: &str) -> Result<Role, String> {
 fn parse_lifetime(raw: &str) -> Result<Duration, String> {
     let raw = raw.trim();
     let (digits, unit) = raw.split_at(raw.find(|c: char| !c.is_ascii_digit()).unwrap_or(raw.len()));
-    let n: u64 = digits
-        .parse()
-        .map_err(|_| format!("`{raw}` is not a lifetime like 90d, 12h, 30m or 45s"))?;
+    let n: u64 = digits.parse().map_err(|_| format!("`{raw}` is not a lifetime like 90d, 12h, 30m or 45s"))?;
     let secs = match unit {
         "s" => n,
         "m" => n.saturating_mul(60),
         "h" => n.saturating_mul(3600),
         "d" => n.saturating_mul(86_400),
         _ => {
-            return Err(format!(
-                "`{raw}` is not a lifetime like 90d, 12h, 30m or 45s"
-            ));
+            return Err(format!("`{raw}` is not a lifetime like 90d, 12h, 30m or 45s"));
         }
     };
     if secs == 0 || secs > 3650 * 86_400 {
@@ -82,51 +78,29 @@ pub async fn run(command: AdminCommand) -> ExitCode {
                 }
             };
             let shown = generated.then(|| password.expose_secret().to_owned());
-            app.auth
-                .create_user(NewUserInput {
-                    username,
-                    password,
-                    role,
-                })
-                .await
-                .map(|user| {
-                    let mut lines = vec![format!(
-                        "created user {} (role {}, id {})",
-                        user.username, user.role, user.id
-                    )];
-                    if let Some(p) = shown {
-                        lines.push("generated password (shown once):".into());
-                        lines.push(p);
-                    }
-                    lines
-                })
+            app.auth.create_user(NewUserInput { username, password, role }).await.map(|user| {
+                let mut lines = vec![format!("created user {} (role {}, id {})", user.username, user.role, user.id)];
+                if let Some(p) = shown {
+                    lines.push("generated password (shown once):".into());
+                    lines.push(p);
+                }
+                lines
+            })
         }
-        AdminCommand::CreateKey {
-            name,
-            role,
-            expires_in,
-        } => app
-            .auth
-            .create_api_key(&name, role, expires_in)
-            .await
-            .map(|created| {
-                let expiry = created.expires_at.map_or_else(
-                    || "never expires".to_owned(),
-                    |t| format!("expires {}", t.to_rfc3339()),
-                );
+        AdminCommand::CreateKey { name, role, expires_in } => {
+            app.auth.create_api_key(&name, role, expires_in).await.map(|created| {
+                let expiry = created
+                    .expires_at
+                    .map_or_else(|| "never expires".to_owned(), |t| format!("expires {}", t.to_rfc3339()));
                 vec![
-                    format!(
-                        "created API key {} (role {}, {expiry}); it is shown once:",
-                        created.name, created.role
-                    ),
+                    format!("created API key {} (role {}, {expiry}); it is shown once:", created.name, created.role),
                     created.key.expose_secret().to_owned(),
                 ]
-            }),
-        AdminCommand::RevokeKey { name } => app
-            .auth
-            .revoke_api_key(&name)
-            .await
-            .map(|()| vec![format!("revoked API key {name}")]),
+            })
+        }
+        AdminCommand::RevokeKey { name } => {
+            app.auth.revoke_api_key(&name).await.map(|()| vec![format!("revoked API key {name}")])
+        }
     };
     match result {
         Ok(lines) => {

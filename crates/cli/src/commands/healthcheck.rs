@@ -33,9 +33,7 @@ pub async fn run() -> ExitCode {
 
 async fn probe(addr: SocketAddr) -> std::io::Result<bool> {
     let mut stream = TcpStream::connect(addr).await?;
-    stream
-        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-        .await?;
+    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await?;
     let mut head = [0u8; 16];
     let n = stream.read(&mut head).await?;
     Ok(head[..n].starts_with(b"HTTP/1.1 200"))

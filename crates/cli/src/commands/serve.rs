@@ -35,11 +35,7 @@ pub async fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    tracing::info!(
-        env = settings.app_env.as_str(),
-        "listening on http://{}",
-        handle.addr
-    );
+    tracing::info!(env = settings.app_env.as_str(), "listening on http://{}", handle.addr);
     if let Some(addr) = handle.metrics_addr {
         tracing::info!("metrics on http://{addr}/metrics");
     }

@@ -8,13 +8,7 @@ use crate::support::{PASSWORD, TestServer, assert_problem};
 /// Path parameters in the OpenAPI document are replaced by plausible values.
 fn concrete(path: &str) -> String {
     path.split('/')
-        .map(|seg| {
-            if seg.starts_with('{') {
-                "00000000-0000-0000-0000-000000000000"
-            } else {
-                seg
-            }
-        })
+        .map(|seg| if seg.starts_with('{') { "00000000-0000-0000-0000-000000000000" } else { seg })
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -23,10 +17,9 @@ fn operations(doc: &Value) -> Vec<(String, String, bool)> {
     let mut ops = Vec::new();
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for (method, op) in item.as_object().expect("path item") {
-            let public = op["security"].as_array().is_some_and(|reqs| {
-                reqs.iter()
-                    .any(|r| r.as_object().is_some_and(|o| o.is_empty()))
-            });
+            let public = op["security"]
+                .as_array()
+                .is_some_and(|reqs| reqs.iter().any(|r| r.as_object().is_some_and(|o| o.is_empty())));
             ops.push((method.to_uppercase(), path.clone(), public));
         }
     }
@@ -40,11 +33,7 @@ async fn every_documented_route_without_credentials_is_refused_with_401() {
     let ops = operations(&doc);
     assert!(ops.len() >= 6, "the document lists the routes: {ops:?}");
 
-    let mut public: Vec<String> = ops
-        .iter()
-        .filter(|(_, _, p)| *p)
-        .map(|(m, p, _)| format!("{m} {p}"))
-        .collect();
+    let mut public: Vec<String> = ops.iter().filter(|(_, _, p)| *p).map(|(m, p, _)| format!("{m} {p}")).collect();
     public.sort();
     assert_eq!(
         public,
@@ -57,18 +46,12 @@ async fn every_documented_route_without_credentials_is_refused_with_401() {
             continue;
         }
         for bearer in [None, Some("atl_forged.token"), Some("atk_not-a-real-key")] {
-            let mut req = server
-                .http
-                .request(method.parse().unwrap(), server.url(&concrete(path)));
+            let mut req = server.http.request(method.parse().unwrap(), server.url(&concrete(path)));
             if let Some(b) = bearer {
                 req = req.bearer_auth(b);
             }
             let response = req.json(&json!({})).send().await.unwrap();
-            assert_eq!(
-                response.headers().get("www-authenticate").unwrap(),
-                "Bearer",
-                "{method} {path}"
-            );
+            assert_eq!(response.headers().get("www-authenticate").unwrap(), "Bearer", "{method} {path}");
             assert_problem(response, 401, "unauthorized").await;
         }
     }
@@ -92,37 +75,15 @@ async fn login_issues_a_token_that_logout_revokes() {
     assert!(body["expires_in"].as_u64().unwrap() > 3600);
     let token = body["token"].as_str().unwrap();
 
-    let me: Value = server
-        .get("/api/v1/me", Some(token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = server.get("/api/v1/me", Some(token)).await.json().await.unwrap();
     assert_eq!(me["name"], "ana");
     assert_eq!(me["role"], "staff");
     assert_eq!(me["kind"], "user");
 
-    let out = server
-        .http
-        .post(server.url("/api/v1/auth/logout"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
+    let out = server.http.post(server.url("/api/v1/auth/logout")).bearer_auth(token).send().await.unwrap();
     assert_eq!(out.status(), 204);
-    assert_problem(
-        server.get("/api/v1/me", Some(token)).await,
-        401,
-        "unauthorized",
-    )
-    .await;
-    let again = server
-        .http
-        .post(server.url("/api/v1/auth/logout"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
+    assert_problem(server.get("/api/v1/me", Some(token)).await, 401, "unauthorized").await;
+    let again = server.http.post(server.url("/api/v1/auth/logout")).bearer_auth(token).send().await.unwrap();
     assert_problem(again, 401, "unauthorized").await;
 }
 
@@ -139,49 +100,27 @@ async fn a_token_signed_with_another_secret_is_refused() {
 async fn api_keys_authenticate_until_revoked() {
     let server = TestServer::start().await;
     let key = server.key("ci-bot", Role::Manager, None).await;
-    let me: Value = server
-        .get("/api/v1/me", Some(&key))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = server.get("/api/v1/me", Some(&key)).await.json().await.unwrap();
     assert_eq!(me["kind"], "api_key");
     assert_eq!(me["role"], "manager");
 
     server.app.auth.revoke_api_key("ci-bot").await.unwrap();
-    assert_problem(
-        server.get("/api/v1/me", Some(&key)).await,
-        401,
-        "unauthorized",
-    )
-    .await;
+    assert_problem(server.get("/api/v1/me", Some(&key)).await, 401, "unauthorized").await;
 
     // The name is free again, and the new key is a different secret.
     let fresh = server.key("ci-bot", Role::Staff, None).await;
     assert_ne!(fresh, key);
     assert_eq!(server.get("/api/v1/me", Some(&fresh)).await.status(), 200);
-    assert_problem(
-        server.get("/api/v1/me", Some(&key)).await,
-        401,
-        "unauthorized",
-    )
-    .await;
+    assert_problem(server.get("/api/v1/me", Some(&key)).await, 401, "unauthorized").await;
 }
 
 #[tokio::test]
 async fn an_expired_api_key_is_refused() {
     let server = TestServer::start().await;
-    let key = server
-        .key("short-lived", Role::Staff, Some(Duration::from_secs(1)))
-        .await;
+    let key = server.key("short-lived", Role::Staff, Some(Duration::from_secs(1))).await;
     assert_eq!(server.get("/api/v1/me", Some(&key)).await.status(), 200);
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    assert_problem(
-        server.get("/api/v1/me", Some(&key)).await,
-        401,
-        "unauthorized",
-    )
-    .await;
+    assert_problem(server.get("/api/v1/me", Some(&key)).await, 401, "unauthorized").await;
 }
 
 #[tokio::test]
@@ -192,10 +131,7 @@ async fn api_keys_are_stored_only_as_hashes() {
     let wal = std::fs::read(server.dir.path().join("data/agent-team.db-wal")).unwrap_or_default();
     let secret_part = &key.as_bytes()[4..];
     for bytes in [&db, &wal] {
-        assert!(
-            !bytes.windows(secret_part.len()).any(|w| w == secret_part),
-            "the plaintext key is in the database"
-        );
+        assert!(!bytes.windows(secret_part.len()).any(|w| w == secret_part), "the plaintext key is in the database");
     }
 }
 
@@ -203,13 +139,7 @@ async fn api_keys_are_stored_only_as_hashes() {
 async fn logout_with_an_api_key_is_refused_and_the_key_keeps_working() {
     let server = TestServer::start().await;
     let key = server.key("svc", Role::Staff, None).await;
-    let response = server
-        .http
-        .post(server.url("/api/v1/auth/logout"))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap();
+    let response = server.http.post(server.url("/api/v1/auth/logout")).bearer_auth(&key).send().await.unwrap();
     assert_problem(response, 400, "bad_request").await;
     assert_eq!(server.get("/api/v1/me", Some(&key)).await.status(), 200);
 }
@@ -238,11 +168,7 @@ async fn unknown_and_known_users_get_identical_answers_in_similar_time() {
     for _ in 0..2 {
         let (s1, b1, t1) = failed_login(&server, "ana").await;
         let (s2, b2, t2) = failed_login(&server, "nobody-by-this-name").await;
-        assert_eq!(
-            (s1, &b1),
-            (s2, &b2),
-            "the answers must not reveal which user exists"
-        );
+        assert_eq!((s1, &b1), (s2, &b2), "the answers must not reveal which user exists");
         assert_eq!(s1, 401);
         assert_eq!(b1["code"], "invalid_credentials");
         known_total += t1;
@@ -267,11 +193,7 @@ async fn repeated_failures_lock_out_known_and_unknown_users_alike() {
     let (s1, b1, _) = failed_login(&server, "ana").await;
     let (s2, b2, _) = failed_login(&server, "ghost").await;
     assert_eq!(s1, 429);
-    assert_eq!(
-        (s1, &b1),
-        (s2, &b2),
-        "a lockout reads the same for real and made-up names"
-    );
+    assert_eq!((s1, &b1), (s2, &b2), "a lockout reads the same for real and made-up names");
     assert_eq!(b1["code"], "login_locked");
 
     // Even the right password is refused while locked, with a Retry-After.
@@ -282,14 +204,7 @@ async fn repeated_failures_lock_out_known_and_unknown_users_alike() {
         .send()
         .await
         .unwrap();
-    let retry: u64 = response
-        .headers()
-        .get("retry-after")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry: u64 = response.headers().get("retry-after").unwrap().to_str().unwrap().parse().unwrap();
     assert!(retry > 60 && retry <= policy.lock_for.as_secs(), "{retry}");
     assert_problem(response, 429, "login_locked").await;
 }
@@ -304,10 +219,7 @@ async fn failures_slow_down_before_the_lockout() {
     }
     let first = timings[0];
     let last = *timings.last().unwrap();
-    assert!(
-        last >= first + policy.slow_step,
-        "later failures must be slower: {timings:?}"
-    );
+    assert!(last >= first + policy.slow_step, "later failures must be slower: {timings:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,14 +5,7 @@ use domain::Role;
 use crate::support::{TestServer, assert_problem, faults};
 
 fn header(response: &reqwest::Response, name: &str) -> u64 {
-    response
-        .headers()
-        .get(name)
-        .unwrap_or_else(|| panic!("{name} missing"))
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap()
+    response.headers().get(name).unwrap_or_else(|| panic!("{name} missing")).to_str().unwrap().parse().unwrap()
 }
 
 #[tokio::test]
@@ -27,10 +20,7 @@ async fn a_principal_over_its_limit_gets_429_with_retry_after_and_ratelimit_head
     }
     let response = server.get("/api/v1/me", Some(&key)).await;
     let retry = header(&response, "retry-after");
-    assert!(
-        (1..=12).contains(&retry),
-        "one request replenishes in 12 s: {retry}"
-    );
+    assert!((1..=12).contains(&retry), "one request replenishes in 12 s: {retry}");
     assert_eq!(header(&response, "ratelimit-remaining"), 0);
     assert!(header(&response, "ratelimit-reset") >= retry);
     assert_problem(response, 429, "rate_limited").await;
@@ -50,12 +40,7 @@ async fn unauthenticated_requests_are_limited_per_address() {
     assert!(response.headers().get("retry-after").is_some());
     assert_problem(response, 429, "rate_limited").await;
     // Bad credentials count against the same address budget.
-    assert_problem(
-        server.get("/api/v1/me", Some("atk_guess")).await,
-        429,
-        "rate_limited",
-    )
-    .await;
+    assert_problem(server.get("/api/v1/me", Some("atk_guess")).await, 429, "rate_limited").await;
 }
 
 #[tokio::test]
@@ -71,27 +56,12 @@ async fn forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy() {
             .unwrap();
         assert_eq!(r.status(), 200);
     }
-    let r = untrusted
-        .http
-        .get(untrusted.url("/healthz"))
-        .header("x-forwarded-for", "198.51.100.99")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        r.status(),
-        429,
-        "a forged X-Forwarded-For must not buy a fresh budget"
-    );
+    let r =
+        untrusted.http.get(untrusted.url("/healthz")).header("x-forwarded-for", "198.51.100.99").send().await.unwrap();
+    assert_eq!(r.status(), 429, "a forged X-Forwarded-For must not buy a fresh budget");
 
-    let behind_proxy = TestServer::start_with(
-        &[
-            ("RATE_LIMIT_PER_MINUTE", "2"),
-            ("TRUSTED_PROXIES", "127.0.0.1/32"),
-        ],
-        None,
-    )
-    .await;
+    let behind_proxy =
+        TestServer::start_with(&[("RATE_LIMIT_PER_MINUTE", "2"), ("TRUSTED_PROXIES", "127.0.0.1/32")], None).await;
     for i in 0..6 {
         let r = behind_proxy
             .http
@@ -112,106 +82,47 @@ async fn past_the_concurrency_cap_requests_are_shed_with_503() {
         let http = server.http.clone();
         let url = server.url("/__test/slow");
         let key = key.clone();
-        tokio::spawn(async move {
-            http.get(url)
-                .bearer_auth(key)
-                .send()
-                .await
-                .unwrap()
-                .status()
-        })
+        tokio::spawn(async move { http.get(url).bearer_auth(key).send().await.unwrap().status() })
     };
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_problem(server.get("/healthz", None).await, 503, "overloaded").await;
     assert_eq!(slow.await.unwrap(), 200);
-    assert_eq!(
-        server.get("/healthz", None).await.status(),
-        200,
-        "capacity returns"
-    );
+    assert_eq!(server.get("/healthz", None).await.status(), 200, "capacity returns");
 }
 
 #[tokio::test]
 async fn a_request_over_the_timeout_gets_408() {
     let server = TestServer::start_with(&[("REQUEST_TIMEOUT", "1s")], Some(faults())).await;
     let key = server.key("k", Role::Staff, None).await;
-    assert_problem(
-        server.get("/__test/slow", Some(&key)).await,
-        408,
-        "request_timeout",
-    )
-    .await;
+    assert_problem(server.get("/__test/slow", Some(&key)).await, 408, "request_timeout").await;
 }
 
 #[tokio::test]
 async fn security_headers_are_on_every_response_and_hsts_only_in_prod() {
     let dev = TestServer::start().await;
-    for response in [
-        dev.get("/healthz", None).await,
-        dev.get("/missing", None).await,
-    ] {
+    for response in [dev.get("/healthz", None).await, dev.get("/missing", None).await] {
         let h = response.headers();
         assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff");
-        assert!(
-            h.get("content-security-policy")
-                .unwrap()
-                .to_str()
-                .unwrap()
-                .contains("frame-ancestors 'none'")
-        );
+        assert!(h.get("content-security-policy").unwrap().to_str().unwrap().contains("frame-ancestors 'none'"));
         assert_eq!(h.get("referrer-policy").unwrap(), "no-referrer");
         assert!(h.get("strict-transport-security").is_none());
-        assert!(
-            h.get("access-control-allow-origin").is_none(),
-            "CORS is off unless configured"
-        );
+        assert!(h.get("access-control-allow-origin").is_none(), "CORS is off unless configured");
     }
     let prod = TestServer::start_with(
-        &[
-            ("APP_ENV", "prod"),
-            (
-                "AUTH_SECRET",
-                "a-very-long-production-secret-of-48-bytes-or-so",
-            ),
-        ],
+        &[("APP_ENV", "prod"), ("AUTH_SECRET", "a-very-long-production-secret-of-48-bytes-or-so")],
         None,
     )
     .await;
     let response = prod.get("/healthz", None).await;
-    assert!(
-        response
-            .headers()
-            .get("strict-transport-security")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .contains("max-age=")
-    );
+    assert!(response.headers().get("strict-transport-security").unwrap().to_str().unwrap().contains("max-age="));
 }
 
 #[tokio::test]
 async fn cors_answers_only_configured_origins() {
     let server = TestServer::start_with(&[("CORS_ORIGINS", "https://app.example.com")], None).await;
-    let allowed = server
-        .http
-        .get(server.url("/healthz"))
-        .header("origin", "https://app.example.com")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        allowed
-            .headers()
-            .get("access-control-allow-origin")
-            .unwrap(),
-        "https://app.example.com"
-    );
-    let other = server
-        .http
-        .get(server.url("/healthz"))
-        .header("origin", "https://evil.example")
-        .send()
-        .await
-        .unwrap();
+    let allowed =
+        server.http.get(server.url("/healthz")).header("origin", "https://app.example.com").send().await.unwrap();
+    assert_eq!(allowed.headers().get("access-control-allow-origin").unwrap(), "https://app.example.com");
+    let other = server.http.get(server.url("/healthz")).header("origin", "https://evil.example").send().await.unwrap();
     assert!(other.headers().get("access-control-allow-origin").is_none());
 }

@@ -20,11 +20,7 @@ async fn readiness_is_503_until_migrations_are_applied() {
     std::fs::create_dir_all(&settings.data_dir).unwrap();
     let store = store::open(&settings.database_url).await.unwrap();
     let server = TestServer::serve(dir, settings, store.clone(), None).await;
-    assert_eq!(
-        server.get("/healthz", None).await.status(),
-        200,
-        "alive even when not ready"
-    );
+    assert_eq!(server.get("/healthz", None).await.status(), 200, "alive even when not ready");
     let body = assert_problem(server.get("/readyz", None).await, 503, "unavailable").await;
     assert!(body["detail"].as_str().unwrap().contains("migrations"));
     store.migrate().await.unwrap();
@@ -35,12 +31,7 @@ async fn readiness_is_503_until_migrations_are_applied() {
 async fn the_openapi_document_is_served_to_any_principal() {
     let server = TestServer::start().await;
     let token = server.token("sam", Role::Staff).await;
-    let doc: serde_json::Value = server
-        .get("/api/v1/openapi.json", Some(&token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let doc: serde_json::Value = server.get("/api/v1/openapi.json", Some(&token)).await.json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
     assert!(doc["paths"]["/api/v1/auth/login"]["post"].is_object());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
@@ -53,19 +44,9 @@ async fn metrics_port_serves_on_loopback_without_credentials() {
     drop(probe);
     let server = TestServer::start_with(&[("METRICS_PORT", port.as_str())], None).await;
     server.get("/healthz", None).await;
-    let response = client()
-        .get(format!("http://127.0.0.1:{port}/metrics"))
-        .send()
-        .await
-        .unwrap();
+    let response = client().get(format!("http://127.0.0.1:{port}/metrics")).send().await.unwrap();
     assert_eq!(response.status(), 200);
-    assert!(
-        response
-            .text()
-            .await
-            .unwrap()
-            .contains("http_requests_total")
-    );
+    assert!(response.text().await.unwrap().contains("http_requests_total"));
     // The main port still demands an admin for the same data.
     assert_problem(server.get("/metrics", None).await, 401, "unauthorized").await;
 }
@@ -85,15 +66,9 @@ async fn shutdown_lets_an_in_flight_request_finish_and_refuses_new_ones() {
     };
     tokio::time::sleep(Duration::from_millis(300)).await;
     let addr = server.addr;
-    server
-        .stop(Duration::from_secs(10))
-        .await
-        .expect("drained cleanly");
+    server.stop(Duration::from_secs(10)).await.expect("drained cleanly");
     assert_eq!(in_flight.await.unwrap(), (200, "done".to_owned()));
-    assert!(
-        tokio::net::TcpStream::connect(addr).await.is_err(),
-        "no new connections after shutdown"
-    );
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "no new connections after shutdown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -105,8 +80,5 @@ async fn a_drain_that_overruns_its_grace_is_reported() {
     let _in_flight = tokio::spawn(async move { http.get(url).bearer_auth(key).send().await });
     tokio::time::sleep(Duration::from_millis(300)).await;
     let result = server.stop(Duration::from_millis(100)).await;
-    assert!(
-        matches!(result, Err(server::StopError::DrainTimeout)),
-        "{result:?}"
-    );
+    assert!(matches!(result, Err(server::StopError::DrainTimeout)), "{result:?}");
 }

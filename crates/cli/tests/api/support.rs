@@ -40,8 +40,7 @@ impl TestServer {
 
     pub async fn start_with(extra: &[(&str, &str)], routes: Option<OpenApiRouter<App>>) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let settings = Settings::load(EnvSource::from_vars(vars(dir.path(), extra), dir.path()))
-            .expect("settings");
+        let settings = Settings::load(EnvSource::from_vars(vars(dir.path(), extra), dir.path())).expect("settings");
         std::fs::create_dir_all(&settings.data_dir).expect("data dir");
         let store = store::open(&settings.database_url).await.expect("store");
         store.migrate().await.expect("migrate");
@@ -54,20 +53,12 @@ impl TestServer {
         store: std::sync::Arc<dyn store::Store>,
         routes: Option<OpenApiRouter<App>>,
     ) -> Self {
-        let app = App::new(settings, store);
+        let objects = store::objects::open(&settings.object_store_url, &settings.s3).await.expect("object store");
+        let app = App::new(settings, store, objects);
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let handle = server::start(app.clone(), listener, routes)
-            .await
-            .expect("start");
+        let handle = server::start(app.clone(), listener, routes).await.expect("start");
         let addr = handle.addr;
-        Self {
-            app,
-            base: format!("http://{addr}"),
-            addr,
-            http: client(),
-            handle: Some(handle),
-            dir,
-        }
+        Self { app, base: format!("http://{addr}"), addr, http: client(), handle: Some(handle), dir }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -106,12 +97,7 @@ impl TestServer {
     }
 
     pub async fn key(&self, name: &str, role: Role, expires_in: Option<Duration>) -> String {
-        let created = self
-            .app
-            .auth
-            .create_api_key(name, role, expires_in)
-            .await
-            .expect("create key");
+        let created = self.app.auth.create_api_key(name, role, expires_in).await.expect("create key");
         created.key.expose_secret().to_owned()
     }
 
@@ -129,45 +115,21 @@ impl TestServer {
 }
 
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("client")
+    reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(30)).build().expect("client")
 }
 
 /// Asserts an RFC 9457 problem document with this status and code; returns the body.
-pub async fn assert_problem(
-    response: reqwest::Response,
-    status: u16,
-    code: &str,
-) -> serde_json::Value {
+pub async fn assert_problem(response: reqwest::Response, status: u16, code: &str) -> serde_json::Value {
     assert_eq!(response.status(), status, "status");
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned());
+    let content_type = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
     assert_eq!(content_type.as_deref(), Some("application/problem+json"));
-    let request_id = response
-        .headers()
-        .get("x-request-id")
-        .expect("x-request-id")
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let request_id = response.headers().get("x-request-id").expect("x-request-id").to_str().unwrap().to_owned();
     let body: serde_json::Value = response.json().await.expect("problem json");
     assert_eq!(body["code"], code, "{body}");
     assert_eq!(body["status"], status, "{body}");
     assert_eq!(body["type"], format!("/problems/{code}"));
-    assert!(
-        body["title"].is_string() && body["detail"].is_string(),
-        "{body}"
-    );
-    assert_eq!(
-        body["request_id"],
-        request_id.as_str(),
-        "the body names the request id of the response"
-    );
+    assert!(body["title"].is_string() && body["detail"].is_string(), "{body}");
+    assert_eq!(body["request_id"], request_id.as_str(), "the body names the request id of the response");
     assert_no_leak(&body.to_string());
     body
 }
@@ -196,10 +158,7 @@ pub fn assert_no_leak(text: &str) {
         "/home/",
         "thread '",
     ] {
-        assert!(
-            !lower.contains(needle),
-            "error body leaks `{needle}`: {text}"
-        );
+        assert!(!lower.contains(needle), "error body leaks `{needle}`: {text}");
     }
 }
 
@@ -210,13 +169,11 @@ async fn panics() -> &'static str {
 
 /// Fault-injection routes joined to the protected side of a test server.
 pub fn faults() -> OpenApiRouter<App> {
-    OpenApiRouter::new()
-        .route("/__test/panic", axum::routing::get(panics))
-        .route(
-            "/__test/slow",
-            axum::routing::get(|| async {
-                tokio::time::sleep(Duration::from_millis(1500)).await;
-                "done"
-            }),
-        )
+    OpenApiRouter::new().route("/__test/panic", axum::routing::get(panics)).route(
+        "/__test/slow",
+        axum::routing::get(|| async {
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            "done"
+        }),
+    )
 }

@@ -5,8 +5,8 @@ use domain::Role;
 use serde_json::Value;
 use tokio::io::AsyncWriteExt as _;
 
-use crate::support::{assert_problem, TestServer};
-use crate::uploads_support::{body, content_type, part, png, xlsx, Part, CSV};
+use crate::support::{TestServer, assert_problem};
+use crate::uploads_support::{CSV, Part, body, content_type, part, png, xlsx};
 
 async fn upload(server: &TestServer, token: &str, parts: &[Part<'_>]) -> reqwest::Response {
     server
@@ -85,11 +85,21 @@ async fn the_type_comes_from_the_bytes_not_from_the_client() {
     let token = server.token("ana", Role::Staff).await;
     // An executable dressed up as a PDF.
     let elf = b"\x7fELF\x02\x01\x01\x00not really a pdf".to_vec();
-    let response = upload(&server, &token, &[Part { field: "file", filename: Some(b"invoice.pdf"), content_type: "application/pdf", content: &elf }]).await;
+    let response = upload(
+        &server,
+        &token,
+        &[Part { field: "file", filename: Some(b"invoice.pdf"), content_type: "application/pdf", content: &elf }],
+    )
+    .await;
     assert_problem(response, 415, "unsupported_media_type").await;
     // A PNG named .csv is stored as a PNG.
     let image = png();
-    let response = upload(&server, &token, &[Part { field: "file", filename: Some(b"order.csv"), content_type: "text/csv", content: &image }]).await;
+    let response = upload(
+        &server,
+        &token,
+        &[Part { field: "file", filename: Some(b"order.csv"), content_type: "text/csv", content: &image }],
+    )
+    .await;
     let created: Value = response.json().await.unwrap();
     assert_eq!(created["content_type"], "image/png");
     // Plain CSV text (with Chinese) is text, served as CSV when so named.
@@ -163,7 +173,8 @@ async fn long_and_header_breaking_names_are_stored_safely() {
     let name = created["filename"].as_str().unwrap();
     assert!(name.len() <= files::filename::MAX_NAME_BYTES && name.ends_with(".csv"), "{name}");
 
-    let created: Value = upload(&server, &token, &[part(b"evil\\\";\r\nX-Injected: 1.csv", CSV)]).await.json().await.unwrap_or_default();
+    let created: Value =
+        upload(&server, &token, &[part(b"evil\\\";\r\nX-Injected: 1.csv", CSV)]).await.json().await.unwrap_or_default();
     if let Some(id) = created["id"].as_str() {
         let download = server.get(&format!("/api/v1/uploads/{id}/content"), Some(&token)).await;
         assert!(download.headers().get("x-injected").is_none());
@@ -186,15 +197,29 @@ async fn another_users_upload_is_404_on_every_route_but_managers_may_read_it() {
         v
     };
     for suffix in ["", "/content"] {
-        let theirs = assert_problem(server.get(&format!("/api/v1/uploads/{id}{suffix}"), Some(&budi)).await, 404, "not_found").await;
-        let nothing = assert_problem(server.get(&format!("/api/v1/uploads/{missing}{suffix}"), Some(&budi)).await, 404, "not_found").await;
+        let theirs =
+            assert_problem(server.get(&format!("/api/v1/uploads/{id}{suffix}"), Some(&budi)).await, 404, "not_found")
+                .await;
+        let nothing = assert_problem(
+            server.get(&format!("/api/v1/uploads/{missing}{suffix}"), Some(&budi)).await,
+            404,
+            "not_found",
+        )
+        .await;
         assert_eq!(strip(theirs), strip(nothing), "someone else's upload reads exactly like a missing one");
         for junk in ["not-a-uuid", "..%2F..%2Fetc%2Fpasswd"] {
-            assert_problem(server.get(&format!("/api/v1/uploads/{junk}{suffix}"), Some(&budi)).await, 404, "not_found").await;
+            assert_problem(server.get(&format!("/api/v1/uploads/{junk}{suffix}"), Some(&budi)).await, 404, "not_found")
+                .await;
         }
     }
     for target in [id, missing, "not-a-uuid"] {
-        let del = server.http.delete(server.url(&format!("/api/v1/uploads/{target}"))).bearer_auth(&budi).send().await.unwrap();
+        let del = server
+            .http
+            .delete(server.url(&format!("/api/v1/uploads/{target}")))
+            .bearer_auth(&budi)
+            .send()
+            .await
+            .unwrap();
         assert_problem(del, 404, "not_found").await;
     }
     let list: Value = server.get("/api/v1/uploads", Some(&budi)).await.json().await.unwrap();
@@ -235,7 +260,9 @@ async fn partial_upload(server: &TestServer, token: &str, then_disconnect: bool)
         return None;
     }
     let mut response = Vec::new();
-    let read = tokio::time::timeout(Duration::from_secs(10), tokio::io::AsyncReadExt::read_to_end(&mut stream, &mut response)).await;
+    let read =
+        tokio::time::timeout(Duration::from_secs(10), tokio::io::AsyncReadExt::read_to_end(&mut stream, &mut response))
+            .await;
     assert!(read.is_ok(), "the server answered a stalled upload within its idle timeout");
     Some(String::from_utf8_lossy(&response).into_owned())
 }
@@ -256,7 +283,8 @@ async fn a_stalled_upload_times_out_and_a_dropped_one_leaves_nothing() {
 
 #[tokio::test]
 async fn at_least_300_hostile_names_never_write_outside_the_object_root() {
-    let server = TestServer::start_with(&[("UPLOAD_QUOTA_COUNT", "100000"), ("RATE_LIMIT_PER_MINUTE", "100000")], None).await;
+    let server =
+        TestServer::start_with(&[("UPLOAD_QUOTA_COUNT", "100000"), ("RATE_LIMIT_PER_MINUTE", "100000")], None).await;
     let token = server.token("ana", Role::Staff).await;
     let sandbox = server.dir.path().to_owned();
     let before = files_under(&sandbox);
@@ -281,8 +309,8 @@ async fn at_least_300_hostile_names_never_write_outside_the_object_root() {
         if before.contains(&path) {
             continue;
         }
-        let inside = path.starts_with(objects_root.join("uploads"))
-            || path.parent() == Some(sandbox.join("data").as_path());
+        let inside =
+            path.starts_with(objects_root.join("uploads")) || path.parent() == Some(sandbox.join("data").as_path());
         assert!(inside, "a file appeared outside the object root: {}", path.display());
     }
 }
@@ -321,12 +349,17 @@ async fn a_full_disk_is_insufficient_storage_leaves_no_partial_object_and_the_se
     let server = TestServer::start_with(&[("OBJECT_STORE_URL", url.as_str())], None).await;
     let token = server.token("ana", Role::Staff).await;
     let too_big = vec![b'q'; 2 * 1024 * 1024];
-    let body = assert_problem(upload(&server, &token, &[part(b"big.txt", &too_big)]).await, 507, "insufficient_storage").await;
+    let body =
+        assert_problem(upload(&server, &token, &[part(b"big.txt", &too_big)]).await, 507, "insufficient_storage").await;
     assert!(!body["detail"].as_str().unwrap().contains('/'), "no path in the answer");
     assert_eq!(files_under(&disk.0), Vec::<PathBuf>::new(), "no partial object and no temporary file");
     assert_eq!(row_count(&server, &token).await, 0);
     assert_eq!(server.get("/healthz", None).await.status(), 200);
-    assert_eq!(upload(&server, &token, &[part(b"small.csv", CSV)]).await.status(), 201, "space freed, uploads work again");
+    assert_eq!(
+        upload(&server, &token, &[part(b"small.csv", CSV)]).await.status(),
+        201,
+        "space freed, uploads work again"
+    );
     drop(server);
 }
 

@@ -40,10 +40,7 @@ pub fn content_type() -> String {
 /// and a part under `xl/`.
 pub fn xlsx() -> Vec<u8> {
     let mut out = Vec::new();
-    for (name, data) in [
-        ("[Content_Types].xml", &b"<Types/>"[..]),
-        ("xl/workbook.xml", &b"<workbook/>"[..]),
-    ] {
+    for (name, data) in [("[Content_Types].xml", &b"<Types/>"[..]), ("xl/workbook.xml", &b"<workbook/>"[..])] {
         out.extend_from_slice(b"PK\x03\x04");
         out.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]); // version, flags, method=stored, time, date
         out.extend_from_slice(&[0, 0, 0, 0]); // crc (not checked by the sniffer)

@@ -11,9 +11,7 @@ fn sigterm_lets_an_in_flight_request_finish_then_exits_cleanly() {
     let body = r#"{"username":"someone","password":"whatever-it-is"}"#;
     let (first, rest) = body.split_at(10);
     let mut stream = TcpStream::connect(&served.addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
     write!(
         stream,
         "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{first}",
@@ -29,41 +27,20 @@ fn sigterm_lets_an_in_flight_request_finish_then_exits_cleanly() {
     stream.write_all(rest.as_bytes()).unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
-    assert!(
-        response.starts_with("HTTP/1.1 401"),
-        "the in-flight request got its answer: {response}"
-    );
+    assert!(response.starts_with("HTTP/1.1 401"), "the in-flight request got its answer: {response}");
     assert!(response.contains("invalid_credentials"), "{response}");
 
-    assert!(
-        served.wait_exit(Duration::from_secs(15)),
-        "clean exit after draining: {}",
-        served.output()
-    );
-    assert!(
-        TcpStream::connect(&served.addr).is_err(),
-        "the port is closed"
-    );
+    assert!(served.wait_exit(Duration::from_secs(15)), "clean exit after draining: {}", served.output());
+    assert!(TcpStream::connect(&served.addr).is_err(), "the port is closed");
     let output = served.output();
-    assert!(
-        output.contains("SIGTERM") && output.contains("stopped cleanly"),
-        "{output}"
-    );
+    assert!(output.contains("SIGTERM") && output.contains("stopped cleanly"), "{output}");
 }
 
 #[tokio::test]
 async fn sigint_also_drains_and_exits() {
     let dir = tempfile::tempdir().unwrap();
     let mut served = Served::start(dir.path(), &[]);
-    assert_eq!(
-        http()
-            .get(format!("{}/healthz", served.base))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(http().get(format!("{}/healthz", served.base)).send().await.unwrap().status(), 200);
     served.signal("INT");
     assert!(served.wait_exit(Duration::from_secs(15)));
 }
@@ -72,16 +49,9 @@ async fn sigint_also_drains_and_exits() {
 async fn serve_migrates_at_start_and_is_ready() {
     let dir = tempfile::tempdir().unwrap();
     let served = Served::start(dir.path(), &[]);
-    let response = http()
-        .get(format!("{}/readyz", served.base))
-        .send()
-        .await
-        .unwrap();
+    let response = http().get(format!("{}/readyz", served.base)).send().await.unwrap();
     assert_eq!(response.status(), 200);
-    assert!(
-        served.output().contains("admin create-user"),
-        "first start explains how the first admin gets in"
-    );
+    assert!(served.output().contains("admin create-user"), "first start explains how the first admin gets in");
 }
 
 #[tokio::test]
@@ -109,15 +79,8 @@ fn healthcheck_passes_against_a_running_server_and_fails_without_one() {
 #[tokio::test]
 async fn prod_logs_are_json_lines_with_route_status_latency_and_principal() {
     let dir = tempfile::tempdir().unwrap();
-    let served = Served::start(
-        dir.path(),
-        &[("APP_ENV", "prod"), ("AUTH_SECRET", STRONG_SECRET)],
-    );
-    http()
-        .get(format!("{}/api/v1/me", served.base))
-        .send()
-        .await
-        .unwrap();
+    let served = Served::start(dir.path(), &[("APP_ENV", "prod"), ("AUTH_SECRET", STRONG_SECRET)]);
+    http().get(format!("{}/api/v1/me", served.base)).send().await.unwrap();
     std::thread::sleep(Duration::from_millis(200));
     let output = served.output();
     let line = output

@@ -25,19 +25,10 @@ pub fn command(dir: &Path, vars: &[(&str, &str)]) -> Command {
 pub fn run(dir: &Path, vars: &[(&str, &str)], args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = command(dir, vars);
     cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
-    cmd.stdin(if stdin.is_some() {
-        Stdio::piped()
-    } else {
-        Stdio::null()
-    });
+    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
     let mut child = cmd.spawn().expect("spawn agent-team");
     if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
     }
     child.wait_with_output().expect("wait")
 }
@@ -61,11 +52,7 @@ pub struct Served {
 impl Served {
     pub fn start(dir: &Path, vars: &[(&str, &str)]) -> Self {
         let mut cmd = command(dir, vars);
-        cmd.env("PORT", "0")
-            .arg("serve")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .stdin(Stdio::null());
+        cmd.env("PORT", "0").arg("serve").stdout(Stdio::piped()).stderr(Stdio::piped()).stdin(Stdio::null());
         let mut child = cmd.spawn().expect("spawn serve");
         let lines = Arc::new(Mutex::new(Vec::new()));
         for stream in [
@@ -84,32 +71,15 @@ impl Served {
             let found = lines.lock().unwrap().iter().find_map(|l| {
                 let at = l.find("listening on http://")?;
                 let rest = &l[at + "listening on http://".len()..];
-                Some(
-                    rest.split(|c: char| c.is_whitespace() || c == '"')
-                        .next()
-                        .unwrap()
-                        .to_owned(),
-                )
+                Some(rest.split(|c: char| c.is_whitespace() || c == '"').next().unwrap().to_owned())
             });
             if let Some(addr) = found {
-                return Self {
-                    child,
-                    base: format!("http://{addr}"),
-                    addr,
-                    lines,
-                };
+                return Self { child, base: format!("http://{addr}"), addr, lines };
             }
             if let Ok(Some(status)) = child.try_wait() {
-                panic!(
-                    "serve exited early with {status}: {:?}",
-                    lines.lock().unwrap()
-                );
+                panic!("serve exited early with {status}: {:?}", lines.lock().unwrap());
             }
-            assert!(
-                Instant::now() < deadline,
-                "serve did not start: {:?}",
-                lines.lock().unwrap()
-            );
+            assert!(Instant::now() < deadline, "serve did not start: {:?}", lines.lock().unwrap());
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -119,10 +89,7 @@ impl Served {
     }
 
     pub fn signal(&self, name: &str) {
-        let status = Command::new("kill")
-            .args([&format!("-{name}"), &self.child.id().to_string()])
-            .status()
-            .unwrap();
+        let status = Command::new("kill").args([&format!("-{name}"), &self.child.id().to_string()]).status().unwrap();
         assert!(status.success());
     }
 
@@ -133,11 +100,7 @@ impl Served {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status.success();
             }
-            assert!(
-                Instant::now() < deadline,
-                "serve did not exit: {}",
-                self.output()
-            );
+            assert!(Instant::now() < deadline, "serve did not exit: {}", self.output());
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -151,9 +114,5 @@ impl Drop for Served {
 }
 
 pub fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(20))
-        .build()
-        .unwrap()
+    reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(20)).build().unwrap()
 }

@@ -118,14 +118,10 @@ impl Settings {
             Some(v) if v == "staging" => AppEnv::Staging,
             Some(v) if v == "prod" || v == "production" => AppEnv::Prod,
             Some(v) => {
-                return Err(ConfigError(vec![format!(
-                    "APP_ENV: `{v}` is not one of dev, staging, prod"
-                )]));
+                return Err(ConfigError(vec![format!("APP_ENV: `{v}` is not one of dev, staging, prod")]));
             }
         };
-        let env = env
-            .with_dotenv(app_env.is_dev())
-            .map_err(|e| ConfigError(vec![e]))?;
+        let env = env.with_dotenv(app_env.is_dev()).map_err(|e| ConfigError(vec![e]))?;
         if app_env == AppEnv::Prod && env.dotenv_present() {
             p.0.push(format!(
                 "APP_ENV: prod refuses to start while a .env file sits in the working directory ({}); remove it and pass configuration through the environment or *_FILE secrets",
@@ -136,16 +132,12 @@ impl Settings {
         let host = match env.get("HOST") {
             None => Some(IpAddr::from([127, 0, 0, 1])),
             Some(raw) if raw.trim() == "localhost" => Some(IpAddr::from([127, 0, 0, 1])),
-            Some(raw) => p.take(
-                raw.trim()
-                    .parse::<IpAddr>()
-                    .map_err(|_| format!("HOST: `{}` is not an IP address", raw.trim())),
-            ),
+            Some(raw) => {
+                p.take(raw.trim().parse::<IpAddr>().map_err(|_| format!("HOST: `{}` is not an IP address", raw.trim())))
+            }
         };
         let port = match (env.get("PORT"), env.get("API_PORT")) {
-            (Some(raw), _) | (None, Some(raw)) => {
-                p.take(parse::number("PORT", raw, 0u16, u16::MAX))
-            }
+            (Some(raw), _) | (None, Some(raw)) => p.take(parse::number("PORT", raw, 0u16, u16::MAX)),
             (None, None) => Some(8080),
         };
 
@@ -155,11 +147,7 @@ impl Settings {
             if raw.trim().is_empty() {
                 p.0.push("DATA_DIR: must not be empty".into());
             }
-            if path.is_absolute() {
-                path
-            } else {
-                env.cwd().join(path)
-            }
+            if path.is_absolute() { path } else { env.cwd().join(path) }
         };
 
         let database_url = match env_or_secret(&env, &mut p, "DATABASE_URL") {
@@ -204,9 +192,7 @@ impl Settings {
                 None
             }
             (Some(base), Some(model)) => {
-                let ok = url::Url::parse(base.trim())
-                    .ok()
-                    .filter(|u| matches!(u.scheme(), "http" | "https"));
+                let ok = url::Url::parse(base.trim()).ok().filter(|u| matches!(u.scheme(), "http" | "https"));
                 if ok.is_none() {
                     p.0.push("LLM_BASE_URL: must be an http:// or https:// URL".into());
                 }
@@ -229,81 +215,46 @@ impl Settings {
             }
         };
 
-        let upload_max_bytes = opt(&env, &mut p, "UPLOAD_MAX_BYTES", 20_971_520, |n, r| {
-            parse::number(n, r, 1u64, 1 << 40)
-        });
+        let upload_max_bytes =
+            opt(&env, &mut p, "UPLOAD_MAX_BYTES", 20_971_520, |n, r| parse::number(n, r, 1u64, 1 << 40));
         let upload_allowed_types = match env.get("UPLOAD_ALLOWED_TYPES") {
             Some(raw) if !raw.trim().is_empty() => p.take(file_kinds(raw)).unwrap_or_default(),
             _ => FILE_KINDS.iter().map(|k| (*k).to_owned()).collect(),
         };
-        let upload_quota_bytes = opt(&env, &mut p, "UPLOAD_QUOTA_BYTES", 1 << 30, |n, r| parse::number(n, r, 1u64, 1 << 50));
-        let upload_quota_count = opt(&env, &mut p, "UPLOAD_QUOTA_COUNT", 1000, |n, r| parse::number(n, r, 1u64, 10_000_000));
+        let upload_quota_bytes =
+            opt(&env, &mut p, "UPLOAD_QUOTA_BYTES", 1 << 30, |n, r| parse::number(n, r, 1u64, 1 << 50));
+        let upload_quota_count =
+            opt(&env, &mut p, "UPLOAD_QUOTA_COUNT", 1000, |n, r| parse::number(n, r, 1u64, 10_000_000));
         let upload_idle_timeout = opt(&env, &mut p, "UPLOAD_IDLE_TIMEOUT", Duration::from_secs(20), parse::duration);
-        let rate_limit_per_minute = opt(&env, &mut p, "RATE_LIMIT_PER_MINUTE", 120, |n, r| {
-            parse::number(n, r, 1u32, 10_000_000)
-        });
-        let work_interrupt_ttl = opt(
-            &env,
-            &mut p,
-            "WORK_INTERRUPT_TTL",
-            Duration::from_secs(86_400),
-            parse::duration,
-        );
-        let auth_token_ttl = opt(
-            &env,
-            &mut p,
-            "AUTH_TOKEN_TTL",
-            Duration::from_secs(12 * 3600),
-            parse::duration,
-        );
-        let request_timeout = opt(
-            &env,
-            &mut p,
-            "REQUEST_TIMEOUT",
-            Duration::from_secs(30),
-            parse::duration,
-        );
-        let shutdown_grace = opt(
-            &env,
-            &mut p,
-            "SHUTDOWN_GRACE",
-            Duration::from_secs(30),
-            parse::duration,
-        );
-        let max_concurrent_requests = opt(&env, &mut p, "MAX_CONCURRENT_REQUESTS", 512, |n, r| {
-            parse::number(n, r, 1usize, 1_000_000)
-        });
+        let rate_limit_per_minute =
+            opt(&env, &mut p, "RATE_LIMIT_PER_MINUTE", 120, |n, r| parse::number(n, r, 1u32, 10_000_000));
+        let work_interrupt_ttl = opt(&env, &mut p, "WORK_INTERRUPT_TTL", Duration::from_secs(86_400), parse::duration);
+        let auth_token_ttl = opt(&env, &mut p, "AUTH_TOKEN_TTL", Duration::from_secs(12 * 3600), parse::duration);
+        let request_timeout = opt(&env, &mut p, "REQUEST_TIMEOUT", Duration::from_secs(30), parse::duration);
+        let shutdown_grace = opt(&env, &mut p, "SHUTDOWN_GRACE", Duration::from_secs(30), parse::duration);
+        let max_concurrent_requests =
+            opt(&env, &mut p, "MAX_CONCURRENT_REQUESTS", 512, |n, r| parse::number(n, r, 1usize, 1_000_000));
         let auto_migrate = opt(&env, &mut p, "AUTO_MIGRATE", true, parse::boolean);
-        let metrics_port = env
-            .get("METRICS_PORT")
-            .and_then(|raw| p.take(parse::number("METRICS_PORT", raw, 1u16, u16::MAX)));
+        let metrics_port =
+            env.get("METRICS_PORT").and_then(|raw| p.take(parse::number("METRICS_PORT", raw, 1u16, u16::MAX)));
 
         let cors_origins = env.get("CORS_ORIGINS").and_then(|raw| {
-            let origins: Vec<String> = raw
-                .split(',')
-                .map(|s| s.trim().trim_end_matches('/').to_owned())
-                .filter(|s| !s.is_empty())
-                .collect();
+            let origins: Vec<String> =
+                raw.split(',').map(|s| s.trim().trim_end_matches('/').to_owned()).filter(|s| !s.is_empty()).collect();
             if origins.is_empty() {
                 return None;
             }
             if origins.iter().any(|o| o == "*") {
                 if app_env == AppEnv::Prod {
-                    p.0.push(
-                        "CORS_ORIGINS: the wildcard `*` is refused in prod; list the exact origins"
-                            .into(),
-                    );
+                    p.0.push("CORS_ORIGINS: the wildcard `*` is refused in prod; list the exact origins".into());
                 }
                 return Some(CorsOrigins::Any);
             }
             for origin in &origins {
-                let valid = url::Url::parse(origin)
-                    .ok()
-                    .filter(|u| matches!(u.scheme(), "http" | "https") && u.path() == "/");
+                let valid =
+                    url::Url::parse(origin).ok().filter(|u| matches!(u.scheme(), "http" | "https") && u.path() == "/");
                 if valid.is_none() {
-                    p.0.push(format!(
-                        "CORS_ORIGINS: `{origin}` is not an origin like https://app.example.com"
-                    ));
+                    p.0.push(format!("CORS_ORIGINS: `{origin}` is not an origin like https://app.example.com"));
                 }
             }
             Some(CorsOrigins::List(origins))
@@ -316,12 +267,8 @@ impl Settings {
                     .map(str::trim)
                     .filter(|s| !s.is_empty())
                     .filter_map(|s| {
-                        let parsed = s
-                            .parse::<IpNet>()
-                            .or_else(|_| s.parse::<IpAddr>().map(IpNet::from));
-                        p.take(parsed.map_err(|_| {
-                            format!("TRUSTED_PROXIES: `{s}` is not a CIDR or IP address")
-                        }))
+                        let parsed = s.parse::<IpNet>().or_else(|_| s.parse::<IpAddr>().map(IpNet::from));
+                        p.take(parsed.map_err(|_| format!("TRUSTED_PROXIES: `{s}` is not a CIDR or IP address")))
                     })
                     .collect()
             })
@@ -334,8 +281,7 @@ impl Settings {
         if !p.0.is_empty() {
             return Err(ConfigError(p.0));
         }
-        let (auth_secret, auth_secret_source) =
-            auth.expect("no problems means the secret was read");
+        let (auth_secret, auth_secret_source) = auth.expect("no problems means the secret was read");
         Ok(Settings {
             app_env,
             auth_secret,
@@ -398,10 +344,7 @@ fn file_kinds(raw: &str) -> Result<Vec<String>, String> {
             other => other,
         };
         if !FILE_KINDS.contains(&canonical) {
-            return Err(format!(
-                "UPLOAD_ALLOWED_TYPES: `{item}` is not one of {}",
-                FILE_KINDS.join(", ")
-            ));
+            return Err(format!("UPLOAD_ALLOWED_TYPES: `{item}` is not one of {}", FILE_KINDS.join(", ")));
         }
         if !out.iter().any(|k| k == canonical) {
             out.push(canonical.to_owned());
@@ -411,33 +354,22 @@ fn file_kinds(raw: &str) -> Result<Vec<String>, String> {
 }
 
 fn object_store_url(raw: &str) -> Result<String, String> {
-    let parsed = url::Url::parse(raw).map_err(|_| {
-        "OBJECT_STORE_URL: is not a URL (expected file:///path or s3://bucket/prefix)".to_string()
-    })?;
+    let parsed = url::Url::parse(raw)
+        .map_err(|_| "OBJECT_STORE_URL: is not a URL (expected file:///path or s3://bucket/prefix)".to_string())?;
     match parsed.scheme() {
         "file" if !parsed.path().is_empty() && parsed.path() != "/" => Ok(raw.to_owned()),
         "s3" if parsed.host_str().is_some_and(|h| !h.is_empty()) => Ok(raw.to_owned()),
         "file" => Err("OBJECT_STORE_URL: a file:// URL needs a directory path".into()),
         "s3" => Err("OBJECT_STORE_URL: an s3:// URL needs a bucket".into()),
-        other => Err(format!(
-            "OBJECT_STORE_URL: unknown scheme `{other}` (expected file or s3)"
-        )),
+        other => Err(format!("OBJECT_STORE_URL: unknown scheme `{other}` (expected file or s3)")),
     }
 }
 
 /// `AUTH_SECRET`: required outside `dev`; in `dev`, generated once into `DATA_DIR` when absent so
 /// that tokens survive restarts without anyone inventing a weak secret by hand.
-fn auth_secret(
-    env: &EnvSource,
-    app_env: AppEnv,
-    data_dir: &Path,
-) -> Result<(SecretString, String), String> {
+fn auth_secret(env: &EnvSource, app_env: AppEnv, data_dir: &Path) -> Result<(SecretString, String), String> {
     if let Some(secret) = secret::read(env, "AUTH_SECRET")? {
-        let source = if env.get("AUTH_SECRET_FILE").is_some() {
-            "AUTH_SECRET_FILE"
-        } else {
-            "AUTH_SECRET"
-        };
+        let source = if env.get("AUTH_SECRET_FILE").is_some() { "AUTH_SECRET_FILE" } else { "AUTH_SECRET" };
         if secret.expose_secret().len() < MIN_SECRET_BYTES && !app_env.is_dev() {
             return Err(format!(
                 "AUTH_SECRET: must be at least {MIN_SECRET_BYTES} bytes in {} (generate one with `openssl rand -base64 48`)",
@@ -464,22 +396,13 @@ fn generated_secret(data_dir: &Path, path: &Path) -> Result<SecretString, String
             return Ok(SecretString::from(trimmed.to_owned()));
         }
     }
-    std::fs::create_dir_all(data_dir).map_err(|e| {
-        format!(
-            "DATA_DIR: cannot create {} ({})",
-            data_dir.display(),
-            e.kind()
-        )
-    })?;
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| format!("DATA_DIR: cannot create {} ({})", data_dir.display(), e.kind()))?;
     let mut bytes = [0u8; 48];
     rand::rng().fill_bytes(&mut bytes);
     let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    write_private(path, &secret).map_err(|e| {
-        format!(
-            "DATA_DIR: cannot write the generated auth secret ({})",
-            e.kind()
-        )
-    })?;
+    write_private(path, &secret)
+        .map_err(|e| format!("DATA_DIR: cannot write the generated auth secret ({})", e.kind()))?;
     Ok(SecretString::from(secret))
 }
 

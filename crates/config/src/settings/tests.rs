@@ -5,12 +5,8 @@ use secrecy::ExposeSecret;
 use super::*;
 
 fn load(vars: &[(&str, &str)], dir: &Path) -> Result<Settings, ConfigError> {
-    let mut map: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    map.entry("DATA_DIR".into())
-        .or_insert_with(|| dir.join("data").display().to_string());
+    let mut map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    map.entry("DATA_DIR".into()).or_insert_with(|| dir.join("data").display().to_string());
     Settings::load(EnvSource::from_vars(map, dir))
 }
 
@@ -38,38 +34,20 @@ fn dev_generates_a_private_secret_once_and_reuses_it() {
     let first = load(&[], dir.path()).unwrap();
     let second = load(&[], dir.path()).unwrap();
     assert!(first.auth_secret.expose_secret().len() >= MIN_SECRET_BYTES);
-    assert_eq!(
-        first.auth_secret.expose_secret(),
-        second.auth_secret.expose_secret()
-    );
+    assert_eq!(first.auth_secret.expose_secret(), second.auth_secret.expose_secret());
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
-        let mode = std::fs::metadata(dir.path().join("data/auth_secret"))
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(
-            mode & 0o077,
-            0,
-            "the generated secret must not be group/world readable"
-        );
+        let mode = std::fs::metadata(dir.path().join("data/auth_secret")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "the generated secret must not be group/world readable");
     }
 }
 
 #[test]
 fn api_port_is_an_alias_for_port() {
     let dir = tempfile::tempdir().unwrap();
-    assert_eq!(
-        load(&[("API_PORT", "9000")], dir.path()).unwrap().port,
-        9000
-    );
-    assert_eq!(
-        load(&[("API_PORT", "9000"), ("PORT", "9100")], dir.path())
-            .unwrap()
-            .port,
-        9100
-    );
+    assert_eq!(load(&[("API_PORT", "9000")], dir.path()).unwrap().port, 9000);
+    assert_eq!(load(&[("API_PORT", "9000"), ("PORT", "9100")], dir.path()).unwrap().port, 9100);
 }
 
 #[test]
@@ -78,38 +56,21 @@ fn prod_refuses_a_missing_secret_naming_the_variable() {
     let err = load(&[("APP_ENV", "prod")], dir.path()).unwrap_err();
     assert_eq!(err.0.len(), 1, "{err}");
     assert!(err.0[0].starts_with("AUTH_SECRET:"), "{err}");
-    assert!(
-        !dir.path().join("data/auth_secret").exists(),
-        "prod never generates a secret"
-    );
+    assert!(!dir.path().join("data/auth_secret").exists(), "prod never generates a secret");
 }
 
 #[test]
 fn prod_refuses_a_short_secret() {
     let dir = tempfile::tempdir().unwrap();
     let err = load(&[("APP_ENV", "prod"), ("AUTH_SECRET", "short")], dir.path()).unwrap_err();
-    assert!(
-        err.0[0].starts_with("AUTH_SECRET:") && err.0[0].contains("32"),
-        "{err}"
-    );
-    assert!(
-        !err.to_string().contains("short"),
-        "the secret itself is never echoed"
-    );
+    assert!(err.0[0].starts_with("AUTH_SECRET:") && err.0[0].contains("32"), "{err}");
+    assert!(!err.to_string().contains("short"), "the secret itself is never echoed");
 }
 
 #[test]
 fn prod_refuses_wildcard_cors_but_dev_allows_it() {
     let dir = tempfile::tempdir().unwrap();
-    let err = load(
-        &[
-            ("APP_ENV", "prod"),
-            ("AUTH_SECRET", STRONG),
-            ("CORS_ORIGINS", "*"),
-        ],
-        dir.path(),
-    )
-    .unwrap_err();
+    let err = load(&[("APP_ENV", "prod"), ("AUTH_SECRET", STRONG), ("CORS_ORIGINS", "*")], dir.path()).unwrap_err();
     assert!(err.0[0].starts_with("CORS_ORIGINS:"), "{err}");
     let dev = load(&[("CORS_ORIGINS", "*")], dir.path()).unwrap();
     assert_eq!(dev.cors_origins, Some(CorsOrigins::Any));
@@ -118,26 +79,15 @@ fn prod_refuses_wildcard_cors_but_dev_allows_it() {
 #[test]
 fn prod_refuses_to_start_beside_a_dotenv_file_and_never_reads_it() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join(".env"),
-        "AUTH_SECRET=from-dotenv-0123456789abcdef0123456789\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join(".env"), "AUTH_SECRET=from-dotenv-0123456789abcdef0123456789\n").unwrap();
     let err = load(&[("APP_ENV", "prod"), ("AUTH_SECRET", STRONG)], dir.path()).unwrap_err();
-    assert!(
-        err.0[0].starts_with("APP_ENV:") && err.0[0].contains(".env"),
-        "{err}"
-    );
+    assert!(err.0[0].starts_with("APP_ENV:") && err.0[0].contains(".env"), "{err}");
 }
 
 #[test]
 fn dotenv_is_read_in_dev_without_overriding_the_environment() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join(".env"),
-        "PORT=9999\nRATE_LIMIT_PER_MINUTE=7\nAPP_ENV=prod\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join(".env"), "PORT=9999\nRATE_LIMIT_PER_MINUTE=7\nAPP_ENV=prod\n").unwrap();
     let s = load(&[("PORT", "8181")], dir.path()).unwrap();
     assert!(s.dotenv_loaded);
     assert_eq!(s.port, 8181, "the real environment wins");
@@ -149,11 +99,7 @@ fn dotenv_is_read_in_dev_without_overriding_the_environment() {
 fn staging_ignores_dotenv() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join(".env"), "RATE_LIMIT_PER_MINUTE=7\n").unwrap();
-    let s = load(
-        &[("APP_ENV", "staging"), ("AUTH_SECRET", STRONG)],
-        dir.path(),
-    )
-    .unwrap();
+    let s = load(&[("APP_ENV", "staging"), ("AUTH_SECRET", STRONG)], dir.path()).unwrap();
     assert!(!s.dotenv_loaded);
     assert_eq!(s.rate_limit_per_minute, 120);
 }
@@ -163,19 +109,8 @@ fn secrets_are_read_from_name_file() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("secret");
     std::fs::write(&file, format!("{STRONG}\n")).unwrap();
-    let s = load(
-        &[
-            ("APP_ENV", "prod"),
-            ("AUTH_SECRET_FILE", file.to_str().unwrap()),
-        ],
-        dir.path(),
-    )
-    .unwrap();
-    assert_eq!(
-        s.auth_secret.expose_secret(),
-        STRONG,
-        "the trailing newline is not part of it"
-    );
+    let s = load(&[("APP_ENV", "prod"), ("AUTH_SECRET_FILE", file.to_str().unwrap())], dir.path()).unwrap();
+    assert_eq!(s.auth_secret.expose_secret(), STRONG, "the trailing newline is not part of it");
     assert_eq!(s.auth_secret_source, "AUTH_SECRET_FILE");
 }
 
@@ -184,14 +119,7 @@ fn both_name_and_name_file_is_ambiguous() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("secret");
     std::fs::write(&file, STRONG).unwrap();
-    let err = load(
-        &[
-            ("AUTH_SECRET", STRONG),
-            ("AUTH_SECRET_FILE", file.to_str().unwrap()),
-        ],
-        dir.path(),
-    )
-    .unwrap_err();
+    let err = load(&[("AUTH_SECRET", STRONG), ("AUTH_SECRET_FILE", file.to_str().unwrap())], dir.path()).unwrap_err();
     assert!(err.0[0].starts_with("AUTH_SECRET:"), "{err}");
 }
 
@@ -213,12 +141,7 @@ fn debug_output_masks_every_secret() {
     .unwrap();
     let debug = format!("{s:?}");
     let shown = s.redacted_json().to_string();
-    for secret in [
-        STRONG,
-        "pg-password-xyz",
-        "redis-password-xyz",
-        "sk-llm-key-xyz",
-    ] {
+    for secret in [STRONG, "pg-password-xyz", "redis-password-xyz", "sk-llm-key-xyz"] {
         assert!(!debug.contains(secret), "Debug leaked {secret}");
         assert!(!shown.contains(secret), "config check leaked {secret}");
     }

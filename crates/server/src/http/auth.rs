@@ -25,11 +25,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Caller>()
-            .cloned()
-            .ok_or_else(|| ApiError(Error::unauthorized()))
+        parts.extensions.get::<Caller>().cloned().ok_or_else(|| ApiError(Error::unauthorized()))
     }
 }
 
@@ -37,11 +33,11 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<ClientIp>().copied().ok_or_else(|| {
-            ApiError(Error::internal(std::io::Error::other(
-                "client address not resolved",
-            )))
-        })
+        parts
+            .extensions
+            .get::<ClientIp>()
+            .copied()
+            .ok_or_else(|| ApiError(Error::internal(std::io::Error::other("client address not resolved"))))
     }
 }
 
@@ -50,8 +46,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() && token.len() <= 512)
-        .then_some(token)
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() && token.len() <= 512).then_some(token)
 }
 
 fn resolve_ip(app: &App, req: &Request) -> IpAddr {
@@ -81,9 +76,7 @@ pub async fn require_principal(State(app): State<App>, mut req: Request, next: N
                 rate_limited(&decision)
             };
             apply_headers(response.headers_mut(), &decision);
-            response.extensions_mut().insert(Served {
-                principal_id: Some(principal_id),
-            });
+            response.extensions_mut().insert(Served { principal_id: Some(principal_id) });
             response
         }
         Err(err) if err.code() == ErrorCode::Unauthorized => {
@@ -91,8 +84,7 @@ pub async fn require_principal(State(app): State<App>, mut req: Request, next: N
             let decision = app.limiter.check(&ip_limit_key(ip)).await;
             let mut response = if decision.allowed {
                 let mut r = ApiError(err).into_response();
-                r.headers_mut()
-                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
                 r
             } else {
                 rate_limited(&decision)
@@ -109,11 +101,7 @@ pub async fn limit_by_ip(State(app): State<App>, mut req: Request, next: Next) -
     let ip = resolve_ip(&app, &req);
     req.extensions_mut().insert(ClientIp(ip));
     let decision = app.limiter.check(&ip_limit_key(ip)).await;
-    let mut response = if decision.allowed {
-        next.run(req).await
-    } else {
-        rate_limited(&decision)
-    };
+    let mut response = if decision.allowed { next.run(req).await } else { rate_limited(&decision) };
     apply_headers(response.headers_mut(), &decision);
     response
 }
@@ -152,15 +140,9 @@ mod tests {
     fn only_well_formed_bearer_headers_yield_a_token() {
         let mut h = HeaderMap::new();
         assert_eq!(bearer(&h), None);
-        h.insert(
-            header::AUTHORIZATION,
-            HeaderValue::from_static("Bearer abc"),
-        );
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer abc"));
         assert_eq!(bearer(&h), Some("abc"));
-        h.insert(
-            header::AUTHORIZATION,
-            HeaderValue::from_static("bearer   abc  "),
-        );
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("bearer   abc  "));
         assert_eq!(bearer(&h), Some("abc"));
         for bad in ["Basic abc", "Bearer", "Bearer ", "abc"] {
             h.insert(header::AUTHORIZATION, HeaderValue::from_static(bad));

@@ -23,11 +23,7 @@ pub fn resolve(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
         .flat_map(|v| v.split(','))
         .filter_map(|s| s.trim().parse::<IpAddr>().ok())
         .collect();
-    forwarded
-        .into_iter()
-        .rev()
-        .find(|ip| !is_trusted(ip))
-        .unwrap_or(peer)
+    forwarded.into_iter().rev().find(|ip| !is_trusted(ip)).unwrap_or(peer)
 }
 
 pub fn peer(connect: Option<&ConnectInfo<SocketAddr>>) -> IpAddr {
@@ -72,9 +68,6 @@ mod tests {
     fn garbage_forwarded_for_falls_back_to_the_peer() {
         let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
         let peer: IpAddr = "10.0.0.2".parse().unwrap();
-        assert_eq!(
-            resolve(peer, &headers("not-an-ip, <script>"), &trusted),
-            peer
-        );
+        assert_eq!(resolve(peer, &headers("not-an-ip, <script>"), &trusted), peer);
     }
 }

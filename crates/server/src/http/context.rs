@@ -24,9 +24,7 @@ tokio::task_local! {
 
 /// The id of the request being served on this task ("" outside a request).
 pub fn current_request_id() -> String {
-    CURRENT_REQUEST_ID
-        .try_with(Clone::clone)
-        .unwrap_or_default()
+    CURRENT_REQUEST_ID.try_with(Clone::clone).unwrap_or_default()
 }
 
 /// What inner layers learned about the request, carried out on the response for the access log.
@@ -40,23 +38,16 @@ pub struct Served {
 fn sane_request_id(value: &HeaderValue) -> Option<String> {
     let s = value.to_str().ok()?;
     let ok = (8..=64).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
     ok.then(|| s.to_owned())
 }
 
 pub async fn request_context(req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let request_id = req
-        .headers()
-        .get(REQUEST_ID)
-        .and_then(sane_request_id)
-        .unwrap_or_else(|| Uuid::now_v7().to_string());
+    let request_id =
+        req.headers().get(REQUEST_ID).and_then(sane_request_id).unwrap_or_else(|| Uuid::now_v7().to_string());
     let method = req.method().clone();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
+    let route = req.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
 
     let response = CURRENT_REQUEST_ID
         .scope(request_id.clone(), async move {
@@ -82,12 +73,8 @@ pub async fn request_context(req: Request, next: Next) -> Response {
         response.headers_mut().insert(REQUEST_ID, value);
     }
     let status = response.status().as_u16();
-    let principal = response
-        .extensions()
-        .get::<Served>()
-        .and_then(|s| s.principal_id)
-        .map(|id| id.to_string())
-        .unwrap_or_default();
+    let principal =
+        response.extensions().get::<Served>().and_then(|s| s.principal_id).map(|id| id.to_string()).unwrap_or_default();
     let latency = started.elapsed();
     tracing::info!(
         target: "http",
@@ -110,10 +97,8 @@ fn normalize(response: Response) -> Response {
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let is_problem = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    let is_problem =
+        response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
     if is_problem {
         return response;
     }
@@ -132,9 +117,7 @@ fn normalize(response: Response) -> Response {
     let (fresh_parts, body) = fresh.into_parts();
     parts.status = fresh_parts.status;
     parts.headers.remove(header::CONTENT_LENGTH);
-    parts
-        .headers
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
     Response::from_parts(parts, Body::new(body))
 }
 
@@ -146,13 +129,7 @@ mod tests {
     fn only_plain_short_request_ids_are_echoed() {
         let ok = HeaderValue::from_static("abc-123_DEF.456");
         assert_eq!(sane_request_id(&ok).as_deref(), Some("abc-123_DEF.456"));
-        for bad in [
-            "short",
-            "has space in it",
-            "new\u{7f}line-0000",
-            &"x".repeat(65),
-            "<script>alert(1)</script>",
-        ] {
+        for bad in ["short", "has space in it", "new\u{7f}line-0000", &"x".repeat(65), "<script>alert(1)</script>"] {
             if let Ok(v) = HeaderValue::from_str(bad) {
                 assert_eq!(sane_request_id(&v), None, "{bad}");
             }

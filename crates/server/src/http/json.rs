@@ -28,26 +28,18 @@ where
 
 fn rejection_to_error(rejection: &JsonRejection) -> Error {
     match rejection {
-        JsonRejection::MissingJsonContentType(_) => Error::new(
-            ErrorCode::UnsupportedMediaType,
-            "send the body as Content-Type: application/json",
-        ),
-        JsonRejection::JsonSyntaxError(_) => {
-            Error::new(ErrorCode::MalformedJson, "the body is not valid JSON")
+        JsonRejection::MissingJsonContentType(_) => {
+            Error::new(ErrorCode::UnsupportedMediaType, "send the body as Content-Type: application/json")
         }
+        JsonRejection::JsonSyntaxError(_) => Error::new(ErrorCode::MalformedJson, "the body is not valid JSON"),
         JsonRejection::JsonDataError(inner) => {
             let text = inner.body_text();
             let field = field_named(&text, "missing field `")
                 .map(|f| format!("the field `{f}` is required"))
-                .or_else(|| {
-                    field_named(&text, "unknown field `")
-                        .map(|f| format!("the field `{f}` is not accepted"))
-                });
+                .or_else(|| field_named(&text, "unknown field `").map(|f| format!("the field `{f}` is not accepted")));
             Error::new(
                 ErrorCode::InvalidBody,
-                field.unwrap_or_else(|| {
-                    "the JSON body does not have the expected fields and types".into()
-                }),
+                field.unwrap_or_else(|| "the JSON body does not have the expected fields and types".into()),
             )
         }
         other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
@@ -62,9 +54,7 @@ fn field_named(text: &str, marker: &str) -> Option<String> {
     let start = text.find(marker)? + marker.len();
     let rest = &text[start..];
     let name = &rest[..rest.find('`')?];
-    let plain = !name.is_empty()
-        && name.len() <= 64
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    let plain = !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
     plain.then(|| name.to_owned())
 }
 
@@ -74,20 +64,8 @@ mod tests {
 
     #[test]
     fn only_plain_field_names_are_quoted() {
-        assert_eq!(
-            field_named("missing field `username` at line 1", "missing field `").as_deref(),
-            Some("username")
-        );
-        assert_eq!(
-            field_named("unknown field `a<b>`, expected", "unknown field `"),
-            None
-        );
-        assert_eq!(
-            field_named(
-                "invalid type: integer, expected a string",
-                "missing field `"
-            ),
-            None
-        );
+        assert_eq!(field_named("missing field `username` at line 1", "missing field `").as_deref(), Some("username"));
+        assert_eq!(field_named("unknown field `a<b>`, expected", "unknown field `"), None);
+        assert_eq!(field_named("invalid type: integer, expected a string", "missing field `"), None);
     }
 }

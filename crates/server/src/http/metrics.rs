@@ -15,9 +15,7 @@ pub fn handle() -> Option<&'static PrometheusHandle> {
             PrometheusBuilder::new()
                 .set_buckets_for_metric(
                     Matcher::Full("http_request_duration_seconds".into()),
-                    &[
-                        0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
-                    ],
+                    &[0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0],
                 )
                 .and_then(PrometheusBuilder::install_recorder)
                 .map_err(|e| tracing::warn!(error = %e, "metrics recorder not installed"))
@@ -27,11 +25,7 @@ pub fn handle() -> Option<&'static PrometheusHandle> {
 }
 
 pub fn record(method: &Method, route: &str, status: u16, latency: Duration) {
-    let labels = [
-        ("method", method.as_str().to_owned()),
-        ("route", route.to_owned()),
-        ("status", status.to_string()),
-    ];
+    let labels = [("method", method.as_str().to_owned()), ("route", route.to_owned()), ("status", status.to_string())];
     metrics::counter!("http_requests_total", &labels).increment(1);
     metrics::histogram!("http_request_duration_seconds", &labels).record(latency.as_secs_f64());
 }

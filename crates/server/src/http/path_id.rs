@@ -18,8 +18,6 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
         let Path(raw) = Path::<String>::from_request_parts(parts, state)
             .await
             .map_err(|_| ApiError(Error::not_found("resource")))?;
-        Uuid::try_parse(&raw)
-            .map(PathId)
-            .map_err(|_| ApiError(Error::not_found("resource")))
+        Uuid::try_parse(&raw).map(PathId).map_err(|_| ApiError(Error::not_found("resource")))
     }
 }

@@ -89,12 +89,7 @@ pub fn problem(code: ErrorCode, detail: &str) -> Response {
         request_id: current_request_id(),
     };
     let json = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
-    (
-        status,
-        [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))],
-        json,
-    )
-        .into_response()
+    (status, [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))], json).into_response()
 }
 
 impl IntoResponse for ApiError {

@@ -14,18 +14,12 @@ pub fn harden(router: Router, settings: &Settings) -> Router {
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "no-referrer"),
         // The API serves data, never documents: nothing may load, frame or run from it.
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; frame-ancestors 'none'",
-        ),
+        (header::CONTENT_SECURITY_POLICY, "default-src 'none'; frame-ancestors 'none'"),
         (header::CACHE_CONTROL, "no-store"),
     ];
     let mut router = router;
     for (name, value) in fixed {
-        router = router.layer(SetResponseHeaderLayer::if_not_present(
-            name,
-            HeaderValue::from_static(value),
-        ));
+        router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }
     if settings.app_env == config::AppEnv::Prod {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
@@ -42,19 +36,11 @@ pub fn harden(router: Router, settings: &Settings) -> Router {
 fn cors(origins: &CorsOrigins) -> CorsLayer {
     let allow = match origins {
         CorsOrigins::Any => AllowOrigin::any(),
-        CorsOrigins::List(list) => {
-            AllowOrigin::list(list.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
-        }
+        CorsOrigins::List(list) => AllowOrigin::list(list.iter().filter_map(|o| HeaderValue::from_str(o).ok())),
     };
     CorsLayer::new()
         .allow_origin(allow)
-        .allow_methods([
-            Method::GET,
-            Method::POST,
-            Method::PUT,
-            Method::PATCH,
-            Method::DELETE,
-        ])
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
         .allow_headers([
             header::AUTHORIZATION,
             header::CONTENT_TYPE,

@@ -32,11 +32,7 @@ pub async fn readyz(State(app): State<App>) -> Response {
     if readiness.ready() {
         Json(Status { status: "ready" }).into_response()
     } else {
-        let detail = if readiness.database {
-            "migrations are not applied"
-        } else {
-            "the database is not reachable"
-        };
+        let detail = if readiness.database { "migrations are not applied" } else { "the database is not reachable" };
         ApiError(Error::new(ErrorCode::Unavailable, detail)).into_response()
     }
 }

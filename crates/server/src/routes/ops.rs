@@ -20,18 +20,10 @@ pub async fn metrics(Caller(caller): Caller) -> ApiResult<Response> {
 
 pub fn render_metrics() -> Response {
     match metrics::handle() {
-        Some(handle) => (
-            [(
-                header::CONTENT_TYPE,
-                "text/plain; version=0.0.4; charset=utf-8",
-            )],
-            handle.render(),
-        )
-            .into_response(),
-        None => ApiError(Error::unavailable(std::io::Error::other(
-            "metrics recorder unavailable",
-        )))
-        .into_response(),
+        Some(handle) => {
+            ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], handle.render()).into_response()
+        }
+        None => ApiError(Error::unavailable(std::io::Error::other("metrics recorder unavailable"))).into_response(),
     }
 }
 
@@ -39,9 +31,5 @@ pub fn render_metrics() -> Response {
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations",
     responses((status = 200, description = "OpenAPI document", content_type = "application/json")))]
 pub async fn openapi_json(_caller: Caller, Extension(doc): Extension<Arc<String>>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        doc.as_str().to_owned(),
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "application/json")], doc.as_str().to_owned()).into_response()
 }

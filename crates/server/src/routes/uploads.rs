@@ -2,7 +2,7 @@ use app::App;
 use axum::body::Body;
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use domain::{Error, ErrorCode};
@@ -94,10 +94,7 @@ pub async fn create(
         )));
     }
     let mut multipart = multipart.map_err(|_| {
-        Error::new(
-            ErrorCode::UnsupportedMediaType,
-            "send the file as multipart/form-data with one field named `file`",
-        )
+        Error::new(ErrorCode::UnsupportedMediaType, "send the file as multipart/form-data with one field named `file`")
     })?;
     let mut pending = None;
     while let Some(field) = multipart.next_field().await.map_err(|e| multipart_error(&e))? {
@@ -117,12 +114,7 @@ pub async fn create(
     let pending = pending.ok_or_else(|| Error::new(ErrorCode::BadRequest, "the form has no field named `file`"))?;
     let record = app.uploads.commit(pending).await?;
     let location = format!("/api/v1/uploads/{}", record.id);
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        axum::Json(UploadView::from(record)),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], axum::Json(UploadView::from(record))).into_response())
 }
 
 /// The caller's own uploads, newest first.
@@ -135,16 +127,18 @@ pub async fn list(
 ) -> ApiResult<axum::Json<UploadList>> {
     let Query(query) = query.map_err(|_| Error::validation("`limit` must be a whole number from 1 to 500"))?;
     let uploads = app.uploads.list(&caller, query.limit.unwrap_or(100)).await?;
-    Ok(axum::Json(UploadList {
-        uploads: uploads.into_iter().map(UploadView::from).collect(),
-    }))
+    Ok(axum::Json(UploadList { uploads: uploads.into_iter().map(UploadView::from).collect() }))
 }
 
 /// An upload's metadata (its owner, or a manager or admin).
 #[utoipa::path(get, path = "/api/v1/uploads/{id}", tag = "uploads", params(("id" = Uuid, Path)),
     responses((status = 200, description = "The upload", body = UploadView),
               (status = 404, description = "No such upload (or not yours)", content_type = "application/problem+json")))]
-pub async fn get(State(app): State<App>, Caller(caller): Caller, PathId(id): PathId) -> ApiResult<axum::Json<UploadView>> {
+pub async fn get(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathId(id): PathId,
+) -> ApiResult<axum::Json<UploadView>> {
     Ok(axum::Json(app.uploads.get(&caller, id).await?.into()))
 }
 
@@ -156,7 +150,8 @@ pub async fn content(State(app): State<App>, Caller(caller): Caller, PathId(id):
     let (record, body) = app.uploads.content(&caller, id).await?;
     let mut response = Response::new(Body::from_stream(body.stream));
     let headers = response.headers_mut();
-    let content_type = HeaderValue::from_str(&record.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let content_type =
+        HeaderValue::from_str(&record.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
     headers.insert(header::CONTENT_TYPE, content_type);
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.size));
     if let Ok(disposition) = HeaderValue::from_str(&files::filename::content_disposition(&record.filename)) {

@@ -12,7 +12,7 @@ use futures::StreamExt as _;
 use tokio::io::AsyncWriteExt as _;
 use uuid::Uuid;
 
-use super::{io_error, ObjectBody, ObjectInfo, ObjectKey, ObjectStore, ObjectWriter};
+use super::{ObjectBody, ObjectInfo, ObjectKey, ObjectStore, ObjectWriter, io_error};
 
 const TMP: &str = ".tmp";
 
@@ -59,7 +59,8 @@ impl ObjectWriter for LocalWriter {
     }
 
     async fn commit(mut self: Box<Self>) -> Result<u64> {
-        let mut file = self.file.take().ok_or_else(|| domain::Error::internal(std::io::Error::other("writer closed")))?;
+        let mut file =
+            self.file.take().ok_or_else(|| domain::Error::internal(std::io::Error::other("writer closed")))?;
         let result = async {
             file.flush().await?;
             file.sync_all().await?;
@@ -96,18 +97,8 @@ impl ObjectWriter for LocalWriter {
 impl ObjectStore for LocalObjects {
     async fn writer(&self, key: &ObjectKey) -> Result<Box<dyn ObjectWriter>> {
         let tmp = self.root.join(TMP).join(format!("{}.part", Uuid::now_v7().simple()));
-        let file = tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-            .await
-            .map_err(io_error)?;
-        Ok(Box::new(LocalWriter {
-            file: Some(file),
-            tmp,
-            dest: self.path(key),
-            size: 0,
-        }))
+        let file = tokio::fs::OpenOptions::new().write(true).create_new(true).open(&tmp).await.map_err(io_error)?;
+        Ok(Box::new(LocalWriter { file: Some(file), tmp, dest: self.path(key), size: 0 }))
     }
 
     async fn get(&self, key: &ObjectKey) -> Result<ObjectBody> {
@@ -128,9 +119,7 @@ impl ObjectStore for LocalObjects {
     async fn list(&self, prefix: &str) -> Result<Vec<ObjectInfo>> {
         let root = self.root.clone();
         let prefix = prefix.to_owned();
-        tokio::task::spawn_blocking(move || list_blocking(&root, &prefix))
-            .await
-            .map_err(domain::Error::internal)?
+        tokio::task::spawn_blocking(move || list_blocking(&root, &prefix)).await.map_err(domain::Error::internal)?
     }
 
     async fn sweep_incomplete(&self, older_than: DateTime<Utc>) -> Result<u64> {

@@ -82,11 +82,10 @@ fn invalid_url() -> domain::Error {
 pub(crate) fn io_error(err: std::io::Error) -> domain::Error {
     use std::io::ErrorKind;
     match err.kind() {
-        ErrorKind::StorageFull | ErrorKind::FileTooLarge | ErrorKind::QuotaExceeded => domain::Error::new(
-            domain::ErrorCode::InsufficientStorage,
-            "the server has no room to store this file",
-        )
-        .with_source(err),
+        ErrorKind::StorageFull | ErrorKind::FileTooLarge | ErrorKind::QuotaExceeded => {
+            domain::Error::new(domain::ErrorCode::InsufficientStorage, "the server has no room to store this file")
+                .with_source(err)
+        }
         ErrorKind::NotFound => domain::Error::not_found("object").with_source(err),
         _ => domain::Error::internal(err),
     }

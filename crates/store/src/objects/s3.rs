@@ -10,9 +10,9 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use domain::{Error, ErrorCode, Result};
 use futures::{StreamExt as _, TryStreamExt as _};
+use object_store::WriteMultipart;
 use object_store::aws::AmazonS3Builder;
 use object_store::path::Path;
-use object_store::WriteMultipart;
 use object_store::{ObjectStore as _, ObjectStoreExt as _, PutPayload};
 use secrecy::ExposeSecret as _;
 
@@ -31,7 +31,9 @@ pub struct S3Objects {
 fn s3_error(err: object_store::Error) -> Error {
     match err {
         object_store::Error::NotFound { .. } => Error::not_found("object").with_source(err),
-        other => Error::new(ErrorCode::Unavailable, "the object store is unavailable; try again shortly").with_source(other),
+        other => {
+            Error::new(ErrorCode::Unavailable, "the object store is unavailable; try again shortly").with_source(other)
+        }
     }
 }
 
@@ -57,13 +59,10 @@ impl S3Objects {
     }
 
     pub fn from_builder(builder: AmazonS3Builder, prefix: &str) -> Result<Self> {
-        let store = builder
-            .build()
-            .map_err(|e| Error::new(ErrorCode::Unavailable, "OBJECT_STORE_URL: the S3 configuration is incomplete").with_source(e))?;
-        Ok(Self {
-            inner: Arc::new(store),
-            prefix: prefix.trim_matches('/').to_owned(),
-        })
+        let store = builder.build().map_err(|e| {
+            Error::new(ErrorCode::Unavailable, "OBJECT_STORE_URL: the S3 configuration is incomplete").with_source(e)
+        })?;
+        Ok(Self { inner: Arc::new(store), prefix: prefix.trim_matches('/').to_owned() })
     }
 
     fn path(&self, key: &ObjectKey) -> Path {

@@ -19,16 +19,14 @@ impl LoginSessions for SqliteStore {
         created_at: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO login_sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-        )
-        .bind(id)
-        .bind(user_id)
-        .bind(ms(created_at))
-        .bind(ms(expires_at))
-        .execute(&self.pool)
-        .await
-        .map_err(db)?;
+        sqlx::query("INSERT INTO login_sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+            .bind(id)
+            .bind(user_id)
+            .bind(ms(created_at))
+            .bind(ms(expires_at))
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
         Ok(())
     }
 
@@ -49,22 +47,17 @@ impl LoginSessions for SqliteStore {
             role: role(row.try_get("role").map_err(db)?)?,
             user_disabled: row.try_get::<i64, _>("disabled").map_err(db)? != 0,
             expires_at: time(row.try_get("expires_at").map_err(db)?)?,
-            revoked: row
-                .try_get::<Option<i64>, _>("revoked_at")
-                .map_err(db)?
-                .is_some(),
+            revoked: row.try_get::<Option<i64>, _>("revoked_at").map_err(db)?.is_some(),
         }))
     }
 
     async fn revoke_login_session(&self, id: Uuid, at: DateTime<Utc>) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE login_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-        )
-        .bind(ms(at))
-        .bind(id)
-        .execute(&self.pool)
-        .await
-        .map_err(db)?;
+        let done = sqlx::query("UPDATE login_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+            .bind(ms(at))
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
         Ok(done.rows_affected() == 1)
     }
 }
@@ -124,13 +117,12 @@ impl ApiKeys for SqliteStore {
     }
 
     async fn revoke_api_key(&self, name: &str, at: DateTime<Utc>) -> Result<bool> {
-        let done =
-            sqlx::query("UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL")
-                .bind(ms(at))
-                .bind(name)
-                .execute(&self.pool)
-                .await
-                .map_err(db)?;
+        let done = sqlx::query("UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL")
+            .bind(ms(at))
+            .bind(name)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
         Ok(done.rows_affected() > 0)
     }
 

@@ -11,30 +11,25 @@ use crate::error::db;
 #[async_trait]
 impl Health for SqliteStore {
     async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map_err(db)?;
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db)?;
         Ok(())
     }
 
     async fn migrations_applied(&self) -> Result<bool> {
-        let exists: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
-        )
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db)?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db)?;
         if exists.is_none() {
             return Ok(false);
         }
-        let applied: HashSet<i64> =
-            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = 1")
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db)?
-                .into_iter()
-                .collect();
+        let applied: HashSet<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = 1")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?
+            .into_iter()
+            .collect();
         Ok(MIGRATOR.iter().all(|m| applied.contains(&m.version)))
     }
 
@@ -42,11 +37,7 @@ impl Health for SqliteStore {
         MIGRATOR.run(&self.pool).await.map_err(Error::internal)
     }
 
-    async fn purge_expired(
-        &self,
-        now: DateTime<Utc>,
-        throttle_older_than: DateTime<Utc>,
-    ) -> Result<u64> {
+    async fn purge_expired(&self, now: DateTime<Utc>, throttle_older_than: DateTime<Utc>) -> Result<u64> {
         let sessions = sqlx::query("DELETE FROM login_sessions WHERE expires_at < ?")
             .bind(ms(now))
             .execute(&self.pool)

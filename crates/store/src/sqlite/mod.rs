@@ -12,9 +12,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use domain::{Error, ErrorCode, Result, Role};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::error::corrupt;
 
@@ -63,9 +61,7 @@ fn ms(t: DateTime<Utc>) -> i64 {
 }
 
 fn time(ms: i64) -> Result<DateTime<Utc>> {
-    Utc.timestamp_millis_opt(ms)
-        .single()
-        .ok_or_else(|| corrupt("timestamp"))
+    Utc.timestamp_millis_opt(ms).single().ok_or_else(|| corrupt("timestamp"))
 }
 
 fn opt_time(ms: Option<i64>) -> Result<Option<DateTime<Utc>>> {

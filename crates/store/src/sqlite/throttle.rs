@@ -12,12 +12,11 @@ impl LoginThrottle for SqliteStore {
     async fn throttle_state(&self, keys: &[String]) -> Result<Vec<(String, ThrottleRecord)>> {
         let mut out = Vec::with_capacity(keys.len());
         for key in keys {
-            let row =
-                sqlx::query("SELECT failures, locked_until FROM login_throttle WHERE key = ?")
-                    .bind(key)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(db)?;
+            let row = sqlx::query("SELECT failures, locked_until FROM login_throttle WHERE key = ?")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db)?;
             if let Some(row) = row {
                 out.push((key.clone(), throttle_record(&row)?));
             }
@@ -59,11 +58,7 @@ impl LoginThrottle for SqliteStore {
     }
 
     async fn clear(&self, key: &str) -> Result<()> {
-        sqlx::query("DELETE FROM login_throttle WHERE key = ?")
-            .bind(key)
-            .execute(&self.pool)
-            .await
-            .map_err(db)?;
+        sqlx::query("DELETE FROM login_throttle WHERE key = ?").bind(key).execute(&self.pool).await.map_err(db)?;
         Ok(())
     }
 }

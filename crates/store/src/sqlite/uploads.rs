@@ -3,7 +3,7 @@ use domain::Result;
 use sqlx::Row as _;
 use uuid::Uuid;
 
-use super::{ms, time, SqliteStore};
+use super::{SqliteStore, ms, time};
 use crate::error::db;
 use crate::{UploadRecord, UploadUsage, Uploads};
 
@@ -64,21 +64,12 @@ impl Uploads for SqliteStore {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM uploads WHERE owner_id = ? ORDER BY created_at DESC, id DESC LIMIT ?"
         ));
-        let rows = sqlx::query(sql)
-            .bind(owner_id)
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+        let rows = sqlx::query(sql).bind(owner_id).bind(i64::from(limit)).fetch_all(&self.pool).await.map_err(db)?;
         rows.iter().map(record).collect()
     }
 
     async fn delete_upload(&self, id: Uuid) -> Result<bool> {
-        let done = sqlx::query("DELETE FROM uploads WHERE id = ?")
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map_err(db)?;
+        let done = sqlx::query("DELETE FROM uploads WHERE id = ?").bind(id).execute(&self.pool).await.map_err(db)?;
         Ok(done.rows_affected() == 1)
     }
 

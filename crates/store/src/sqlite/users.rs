@@ -52,32 +52,19 @@ impl Users for SqliteStore {
     }
 
     async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM users WHERE username_key = ?"
-        ));
-        let row = sqlx::query(sql)
-            .bind(username_key(username))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE username_key = ?"));
+        let row = sqlx::query(sql).bind(username_key(username)).fetch_optional(&self.pool).await.map_err(db)?;
         row.as_ref().map(record).transpose()
     }
 
     async fn user_by_id(&self, id: Uuid) -> Result<Option<UserRecord>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE id = ?"));
-        let row = sqlx::query(sql)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
+        let row = sqlx::query(sql).bind(id).fetch_optional(&self.pool).await.map_err(db)?;
         row.as_ref().map(record).transpose()
     }
 
     async fn count_users(&self) -> Result<u64> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db)?;
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await.map_err(db)?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 }
