@@ -9,9 +9,9 @@ use governor::middleware::StateInformationMiddleware;
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter as Governor};
 
-use super::{RateDecision, RateLimiter};
+use super::{LimitKey, RateDecision, RateLimiter};
 
-type Keyed = Governor<String, DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>;
+type Keyed = Governor<LimitKey, DefaultKeyedStateStore<LimitKey>, DefaultClock, StateInformationMiddleware>;
 
 pub struct LocalRateLimiter {
     limiter: Keyed,
@@ -40,8 +40,8 @@ impl LocalRateLimiter {
 
 #[async_trait]
 impl RateLimiter for LocalRateLimiter {
-    async fn check(&self, key: &str) -> RateDecision {
-        match self.limiter.check_key(&key.to_owned()) {
+    async fn check(&self, key: LimitKey) -> RateDecision {
+        match self.limiter.check_key(&key) {
             Ok(snapshot) => {
                 let remaining = snapshot.remaining_burst_capacity();
                 RateDecision {
@@ -75,19 +75,24 @@ impl RateLimiter for LocalRateLimiter {
 mod tests {
     use super::*;
 
+    fn key(n: u8) -> LimitKey {
+        LimitKey::Address(std::net::IpAddr::from([10, 0, 0, n]))
+    }
+
     #[tokio::test]
     async fn the_quota_is_counted_per_key_then_refused_with_a_wait() {
         let limiter = LocalRateLimiter::per_minute(3);
         for expected_remaining in [2, 1, 0] {
-            let d = limiter.check("a").await;
+            let d = limiter.check(key(1)).await;
             assert!(d.allowed);
             assert_eq!(d.remaining, expected_remaining);
             assert_eq!(d.limit, 3);
         }
-        let refused = limiter.check("a").await;
+        let refused = limiter.check(key(1)).await;
         assert!(!refused.allowed);
         let wait = refused.retry_after.expect("a refusal says when to retry");
         assert!(wait > Duration::from_secs(15) && wait <= Duration::from_secs(20), "{wait:?}");
-        assert!(limiter.check("b").await.allowed, "keys are independent");
+        assert!(limiter.check(key(2)).await.allowed, "keys are independent");
+        assert!(limiter.check(LimitKey::Principal(uuid::Uuid::nil())).await.allowed);
     }
 }

@@ -3,9 +3,12 @@
 
 mod local;
 
+use std::fmt;
+use std::net::IpAddr;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use uuid::Uuid;
 
 pub use local::LocalRateLimiter;
 
@@ -21,10 +24,27 @@ pub struct RateDecision {
     pub retry_after: Option<Duration>,
 }
 
+/// Whose budget a request counts against: an authenticated principal's, or else its address's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LimitKey {
+    Principal(Uuid),
+    Address(IpAddr),
+}
+
+/// The textual form, for shared adapters that key by string.
+impl fmt::Display for LimitKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LimitKey::Principal(id) => write!(f, "p:{id}"),
+            LimitKey::Address(ip) => write!(f, "ip:{ip}"),
+        }
+    }
+}
+
 #[async_trait]
 pub trait RateLimiter: Send + Sync {
     /// Counts one request against `key` and says whether it may proceed.
-    async fn check(&self, key: &str) -> RateDecision;
+    async fn check(&self, key: LimitKey) -> RateDecision;
     /// Forgets idle keys so memory stays bounded.
     async fn shrink(&self);
 }

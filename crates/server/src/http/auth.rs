@@ -5,10 +5,10 @@
 use std::net::{IpAddr, SocketAddr};
 
 use app::App;
-use app::limits::RateDecision;
+use app::limits::{LimitKey, RateDecision};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse as _, Response};
 use domain::{Error, ErrorCode, Principal};
@@ -54,10 +54,6 @@ fn resolve_ip(app: &App, req: &Request) -> IpAddr {
     client_ip::resolve(peer, req.headers(), &app.settings.trusted_proxies)
 }
 
-fn ip_limit_key(ip: IpAddr) -> String {
-    format!("ip:{ip}")
-}
-
 pub async fn require_principal(State(app): State<App>, mut req: Request, next: Next) -> Response {
     let ip = resolve_ip(&app, &req);
     req.extensions_mut().insert(ClientIp(ip));
@@ -67,7 +63,7 @@ pub async fn require_principal(State(app): State<App>, mut req: Request, next: N
     };
     match outcome {
         Ok(principal) => {
-            let decision = app.limiter.check(&format!("p:{}", principal.id)).await;
+            let decision = app.limiter.check(LimitKey::Principal(principal.id)).await;
             let principal_id = principal.id;
             let mut response = if decision.allowed {
                 req.extensions_mut().insert(Caller(principal));
@@ -81,7 +77,7 @@ pub async fn require_principal(State(app): State<App>, mut req: Request, next: N
         }
         Err(err) if err.code() == ErrorCode::Unauthorized => {
             // Failed or missing credentials still count against the caller's address.
-            let decision = app.limiter.check(&ip_limit_key(ip)).await;
+            let decision = app.limiter.check(LimitKey::Address(ip)).await;
             let mut response = if decision.allowed {
                 let mut r = ApiError(err).into_response();
                 r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
@@ -100,7 +96,7 @@ pub async fn require_principal(State(app): State<App>, mut req: Request, next: N
 pub async fn limit_by_ip(State(app): State<App>, mut req: Request, next: Next) -> Response {
     let ip = resolve_ip(&app, &req);
     req.extensions_mut().insert(ClientIp(ip));
-    let decision = app.limiter.check(&ip_limit_key(ip)).await;
+    let decision = app.limiter.check(LimitKey::Address(ip)).await;
     let mut response = if decision.allowed { next.run(req).await } else { rate_limited(&decision) };
     apply_headers(response.headers_mut(), &decision);
     response
@@ -120,17 +116,14 @@ fn ceil_secs(d: std::time::Duration) -> u64 {
 
 /// The IETF `RateLimit-*` fields, on every response a limiter looked at.
 fn apply_headers(headers: &mut HeaderMap, decision: &RateDecision) {
-    let pairs = [
-        ("ratelimit-limit", decision.limit.to_string()),
-        ("ratelimit-remaining", decision.remaining.to_string()),
-        ("ratelimit-reset", ceil_secs(decision.reset).to_string()),
-    ];
-    for (name, value) in pairs {
-        if let Ok(v) = HeaderValue::from_str(&value) {
-            headers.insert(name, v);
-        }
-    }
+    headers.insert(RATELIMIT_LIMIT, HeaderValue::from(decision.limit));
+    headers.insert(RATELIMIT_REMAINING, HeaderValue::from(decision.remaining));
+    headers.insert(RATELIMIT_RESET, HeaderValue::from(ceil_secs(decision.reset)));
 }
+
+const RATELIMIT_LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
+const RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
+const RATELIMIT_RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
 
 #[cfg(test)]
 mod tests {

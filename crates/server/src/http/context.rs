@@ -47,7 +47,8 @@ pub async fn request_context(req: Request, next: Next) -> Response {
     let request_id =
         req.headers().get(REQUEST_ID).and_then(sane_request_id).unwrap_or_else(|| Uuid::now_v7().to_string());
     let method = req.method().clone();
-    let route = req.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
+    // Cheap to clone (shared); the raw URI is never logged, only the matched template.
+    let route = req.extensions().get::<MatchedPath>().cloned();
 
     let response = CURRENT_REQUEST_ID
         .scope(request_id.clone(), async move {
@@ -76,6 +77,7 @@ pub async fn request_context(req: Request, next: Next) -> Response {
     let principal =
         response.extensions().get::<Served>().and_then(|s| s.principal_id).map(|id| id.to_string()).unwrap_or_default();
     let latency = started.elapsed();
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
     tracing::info!(
         target: "http",
         %request_id,
@@ -86,7 +88,7 @@ pub async fn request_context(req: Request, next: Next) -> Response {
         principal = %principal,
         "request"
     );
-    super::metrics::record(&method, &route, status, latency);
+    super::metrics::record(&method, route, status, latency);
     response
 }
 

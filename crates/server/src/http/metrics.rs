@@ -1,10 +1,16 @@
 //! Prometheus metrics. The recorder is process-global, so it is installed once and shared by
 //! every server in the process (tests start several).
+//!
+//! Per-request recording is on the hot path: handles are looked up once per (route, method,
+//! status) and cached, and labels are bounded (route templates, known methods, status codes) so a
+//! client cannot inflate the series count with made-up methods or paths.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{OnceLock, RwLock};
 use std::time::Duration;
 
 use axum::http::Method;
+use metrics::{Counter, Histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
@@ -24,8 +30,43 @@ pub fn handle() -> Option<&'static PrometheusHandle> {
         .as_ref()
 }
 
+type Series = HashMap<(&'static str, u16), (Counter, Histogram)>;
+
+/// route template -> (method, status) -> handles.
+fn cache() -> &'static RwLock<HashMap<String, Series>> {
+    static CACHE: OnceLock<RwLock<HashMap<String, Series>>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        _ => "OTHER",
+    }
+}
+
 pub fn record(method: &Method, route: &str, status: u16, latency: Duration) {
-    let labels = [("method", method.as_str().to_owned()), ("route", route.to_owned()), ("status", status.to_string())];
-    metrics::counter!("http_requests_total", &labels).increment(1);
-    metrics::histogram!("http_request_duration_seconds", &labels).record(latency.as_secs_f64());
+    let method = method_label(method);
+    let seconds = latency.as_secs_f64();
+    if let Ok(map) = cache().read()
+        && let Some((counter, histogram)) = map.get(route).and_then(|s| s.get(&(method, status)))
+    {
+        counter.increment(1);
+        histogram.record(seconds);
+        return;
+    }
+    let labels = [("method", method.to_owned()), ("route", route.to_owned()), ("status", status.to_string())];
+    let counter = metrics::counter!("http_requests_total", &labels);
+    let histogram = metrics::histogram!("http_request_duration_seconds", &labels);
+    counter.increment(1);
+    histogram.record(seconds);
+    if let Ok(mut map) = cache().write() {
+        map.entry(route.to_owned()).or_default().insert((method, status), (counter, histogram));
+    }
 }
