@@ -13,7 +13,7 @@ HELLO="$TARGET/release/examples/hello"
 
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
-export DATA_DIR="$WORK/data" RATE_LIMIT_PER_MINUTE=10000000 RUST_LOG=warn MAX_CONCURRENT_REQUESTS=4096
+export DATA_DIR="$WORK/data" RATE_LIMIT_PER_MINUTE=10000000 RUST_LOG="${RUST_LOG:-warn}" MAX_CONCURRENT_REQUESTS=4096
 KEY=$("$BIN" admin create-key --name bench --role staff 2>/dev/null | tail -n 1)
 PORT=18180 "$BIN" serve >"$WORK/serve.log" 2>&1 &
 "$HELLO" 127.0.0.1:18181 >/dev/null 2>&1 &
@@ -22,7 +22,7 @@ for url in http://127.0.0.1:18180/healthz http://127.0.0.1:18181/; do
 done
 curl -fs -H "authorization: Bearer $KEY" http://127.0.0.1:18180/api/v1/me >/dev/null
 
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; wrk -t1 -c$CONNS -d${DURATION}s"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; wrk -t1 -c$CONNS -d${DURATION}s; RUST_LOG=$RUST_LOG"
 run() {
   local name=$1; shift
   wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "$@" >"$WORK/$name.txt"

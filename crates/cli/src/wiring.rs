@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use app::App;
 use config::Settings;
 
-use crate::logging::{self, Sink};
+use crate::logging::{self, LogGuard, Sink};
 
 /// Loads the configuration, printing every problem (one line each, naming the variable).
 pub fn settings() -> Result<Settings, ExitCode> {
@@ -17,10 +17,11 @@ pub fn settings() -> Result<Settings, ExitCode> {
     })
 }
 
-/// Settings, logging, the store (migrated when asked) and the wired services.
-pub async fn app(sink: Sink, migrate: bool) -> Result<App, ExitCode> {
+/// Settings, logging, the store (migrated when asked) and the wired services. Keep the guard for
+/// as long as logs may be written.
+pub async fn app(sink: Sink, migrate: bool) -> Result<(App, LogGuard), ExitCode> {
     let settings = settings()?;
-    logging::init(&settings, sink);
+    let guard = logging::init(&settings, sink);
     if let Err(err) = std::fs::create_dir_all(&settings.data_dir) {
         tracing::error!(data_dir = %settings.data_dir.display(), error = %err, "cannot create DATA_DIR");
         return Err(ExitCode::FAILURE);
@@ -41,5 +42,5 @@ pub async fn app(sink: Sink, migrate: bool) -> Result<App, ExitCode> {
         tracing::error!(error = %err, url = %settings.object_store_url, "cannot open the object store");
         ExitCode::FAILURE
     })?;
-    Ok(App::new(settings, store, objects))
+    Ok((App::new(settings, store, objects), guard))
 }

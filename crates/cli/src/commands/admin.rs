@@ -63,8 +63,8 @@ fn parse_lifetime(raw: &str) -> Result<Duration, String> {
 }
 
 pub async fn run(command: AdminCommand) -> ExitCode {
-    let app = match wiring::app(Sink::Stderr, true).await {
-        Ok(app) => app,
+    let (app, _log) = match wiring::app(Sink::Stderr, true).await {
+        Ok(wired) => wired,
         Err(code) => return code,
     };
     let mut out = std::io::stdout().lock();

@@ -5,7 +5,7 @@ use crate::wiring;
 
 pub async fn run() -> ExitCode {
     match wiring::app(Sink::Stderr, true).await {
-        Ok(_) => {
+        Ok((_app, _log)) => {
             tracing::info!("migrations applied");
             ExitCode::SUCCESS
         }

@@ -11,8 +11,8 @@ pub async fn run() -> ExitCode {
         Err(code) => return code,
     };
     let migrate = settings.auto_migrate;
-    let app = match wiring::app(Sink::Stdout, migrate).await {
-        Ok(app) => app,
+    let (app, _log) = match wiring::app(Sink::Stdout, migrate).await {
+        Ok(wired) => wired,
         Err(code) => return code,
     };
     let settings = app.settings.clone();
