@@ -74,9 +74,21 @@ def main():
                      "-F", f"file=@{src}", f"http://127.0.0.1:{PORT}/api/v1/uploads"],
                     capture_output=True, text=True, check=True).stdout
                 elapsed = time.perf_counter() - t0
-                os.remove(src)
                 assert out == "201", f"upload answered {out}"
                 print(f"{kind}: {size / elapsed / 1e6:.0f} MB/s ({elapsed:.2f} s), server peak RSS so far {peak_rss_mib(server.pid):.1f} MiB")
+                # Reference, same run, same disk: a plain copy of the file with fsync (no HTTP,
+                # no hashing, no sniffing): the ceiling the server could approach.
+                dst = os.path.join(d, "copy.bin")
+                t0 = time.perf_counter()
+                with open(src, "rb") as fin, open(dst, "wb") as fout:
+                    while block := fin.read(1 << 20):
+                        fout.write(block)
+                    fout.flush()
+                    os.fsync(fout.fileno())
+                copy = time.perf_counter() - t0
+                print(f"  reference copy+fsync on the same disk: {size / copy / 1e6:.0f} MB/s")
+                os.remove(dst)
+                os.remove(src)
         finally:
             server.terminate()
             server.wait()

@@ -28,7 +28,10 @@ pub fn init(settings: &Settings, sink: Sink) -> LogGuard {
     // request; lossless (it applies back-pressure rather than drop lines).
     let (writer, guard) = match sink {
         Sink::Stdout => {
-            let (writer, guard) = NonBlockingBuilder::default().lossy(false).finish(std::io::stdout());
+            // Buffered: the worker flushes after each batch it drains, so a busy server makes one
+            // write per batch instead of one per line, and an idle one still logs at once.
+            let stdout = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout());
+            let (writer, guard) = NonBlockingBuilder::default().lossy(false).finish(stdout);
             (BoxMakeWriter::new(writer), Some(guard))
         }
         Sink::Stderr => (BoxMakeWriter::new(std::io::stderr), None),

@@ -450,3 +450,31 @@ async fn uploads_round_trip_through_s3_and_a_refused_file_leaves_no_object() {
     let listed = server.app.objects.list("").await.unwrap();
     assert_eq!(listed.len(), 1, "only the accepted upload is stored: {listed:?}");
 }
+
+#[tokio::test]
+async fn the_reconciler_removes_orphan_objects_and_stale_temporary_files_but_keeps_live_uploads() {
+    let server = TestServer::start().await;
+    let token = server.token("ana", Role::Staff).await;
+    let live: Value = upload(&server, &token, &[part(b"keep.csv", CSV)]).await.json().await.unwrap();
+
+    // An object with no row, as a crash between commit and insert would leave.
+    let orphan = store::objects::ObjectKey::for_upload(uuid::Uuid::now_v7());
+    let mut writer = server.app.objects.writer(&orphan).await.unwrap();
+    writer.write(bytes::Bytes::from_static(b"orphaned")).await.unwrap();
+    writer.commit().await.unwrap();
+    // A temporary file of a write that never finished, as a crash mid-upload would leave.
+    let mut interrupted =
+        server.app.objects.writer(&store::objects::ObjectKey::for_upload(uuid::Uuid::now_v7())).await.unwrap();
+    interrupted.write(bytes::Bytes::from_static(b"half")).await.unwrap();
+    std::mem::forget(interrupted);
+
+    // Within the grace period nothing is touched: it could be an upload in flight.
+    assert_eq!(server.app.uploads.reconcile(Duration::from_secs(3600)).await.unwrap(), 0);
+    assert_eq!(objects(&server).len(), 3);
+
+    assert_eq!(server.app.uploads.reconcile(Duration::ZERO).await.unwrap(), 2);
+    let left = objects(&server);
+    assert_eq!(left.len(), 1, "{left:?}");
+    let id = live["id"].as_str().unwrap();
+    assert_eq!(server.get(&format!("/api/v1/uploads/{id}/content"), Some(&token)).await.status(), 200);
+}
