@@ -61,13 +61,7 @@ async fn every_documented_route_without_credentials_is_refused_with_401() {
 async fn login_issues_a_token_that_logout_revokes() {
     let server = TestServer::start().await;
     server.user("ana", Role::Staff).await;
-    let response = server
-        .http
-        .post(server.url("/api/v1/auth/login"))
-        .json(&json!({"username": "ANA", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+    let response = server.login_raw("ANA", PASSWORD).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers().get("cache-control").unwrap(), "no-store");
     let body: Value = response.json().await.unwrap();
@@ -146,13 +140,7 @@ async fn logout_with_an_api_key_is_refused_and_the_key_keeps_working() {
 
 async fn failed_login(server: &TestServer, username: &str) -> (u16, Value, Duration) {
     let started = Instant::now();
-    let response = server
-        .http
-        .post(server.url("/api/v1/auth/login"))
-        .json(&json!({"username": username, "password": "not the password"}))
-        .send()
-        .await
-        .unwrap();
+    let response = server.login_raw(username, "not the password").await;
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
     let mut body: Value = response.json().await.unwrap();
@@ -197,13 +185,7 @@ async fn repeated_failures_lock_out_known_and_unknown_users_alike() {
     assert_eq!(b1["code"], "login_locked");
 
     // Even the right password is refused while locked, with a Retry-After.
-    let response = server
-        .http
-        .post(server.url("/api/v1/auth/login"))
-        .json(&json!({"username": "ana", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+    let response = server.login_raw("ana", PASSWORD).await;
     let retry: u64 = response.headers().get("retry-after").unwrap().to_str().unwrap().parse().unwrap();
     assert!(retry > 60 && retry <= policy.lock_for.as_secs(), "{retry}");
     assert_problem(response, 429, "login_locked").await;
@@ -244,13 +226,7 @@ async fn many_failures_from_one_address_lock_that_address() {
     for t in tasks {
         assert_eq!(t.await.unwrap(), 401);
     }
-    let response = server
-        .http
-        .post(server.url("/api/v1/auth/login"))
-        .json(&json!({"username": "ana", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+    let response = server.login_raw("ana", PASSWORD).await;
     assert_problem(response, 429, "login_locked").await;
 }
 

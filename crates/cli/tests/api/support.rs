@@ -83,14 +83,18 @@ impl TestServer {
         self.login(username, PASSWORD).await
     }
 
-    pub async fn login(&self, username: &str, password: &str) -> String {
-        let response = self
-            .http
+    /// The raw answer to a login attempt.
+    pub async fn login_raw(&self, username: &str, password: &str) -> reqwest::Response {
+        self.http
             .post(self.url("/api/v1/auth/login"))
             .json(&serde_json::json!({"username": username, "password": password}))
             .send()
             .await
-            .expect("login request");
+            .expect("login request")
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let response = self.login_raw(username, password).await;
         assert_eq!(response.status(), 200, "login of {username} failed");
         let body: serde_json::Value = response.json().await.expect("json");
         body["token"].as_str().expect("token").to_owned()
