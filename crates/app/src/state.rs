@@ -7,7 +7,7 @@ use store::Store;
 use store::objects::ObjectStore;
 
 use crate::auth::AuthService;
-use crate::limits::{LocalRateLimiter, RateLimiter};
+use crate::limits::{LocalRateLimiter, PenaltyBox, RateLimiter};
 use crate::uploads::{UploadLimits, UploadService};
 
 /// The wired application: every service over the adapters chosen at start.
@@ -18,7 +18,9 @@ pub struct App {
     pub objects: Arc<dyn ObjectStore>,
     pub auth: AuthService,
     pub limiter: Arc<dyn RateLimiter>,
+    pub penalties: Arc<PenaltyBox>,
     pub uploads: UploadService,
+    last_reconcile: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +43,16 @@ impl App {
         let auth = AuthService::new(store.clone(), &settings);
         let limiter: Arc<dyn RateLimiter> = Arc::new(LocalRateLimiter::per_minute(settings.rate_limit_per_minute));
         let uploads = UploadService::new(store.clone(), objects.clone(), UploadLimits::from_settings(&settings));
-        Self { settings, store, objects, auth, limiter, uploads }
+        Self {
+            settings,
+            store,
+            objects,
+            auth,
+            limiter,
+            penalties: Arc::default(),
+            uploads,
+            last_reconcile: Arc::default(),
+        }
     }
 
     /// Each dependency answers within a short deadline, so a hung database reads as not ready
@@ -60,7 +71,15 @@ impl App {
     pub async fn housekeeping(&self) -> Result<u64> {
         self.limiter.shrink().await;
         let purged = self.auth.purge_expired().await?;
-        let reconciled = self.uploads.reconcile(crate::uploads::RECONCILE_GRACE).await?;
+        let due = {
+            let mut last = self.last_reconcile.lock().unwrap_or_else(|e| e.into_inner());
+            let due = last.is_none_or(|t| t.elapsed() >= crate::uploads::RECONCILE_EVERY);
+            if due {
+                *last = Some(std::time::Instant::now());
+            }
+            due
+        };
+        let reconciled = if due { self.uploads.reconcile(crate::uploads::RECONCILE_GRACE).await? } else { 0 };
         Ok(purged + reconciled)
     }
 }

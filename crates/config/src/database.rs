@@ -75,6 +75,10 @@ impl DatabaseUrl {
                     if parsed.password().is_some() {
                         let _ = parsed.set_password(Some("REDACTED"));
                     }
+                    // Options can carry credentials too (`?password=…`, `sslkey=…`): show none.
+                    if parsed.query().is_some() {
+                        parsed.set_query(Some("REDACTED"));
+                    }
                     parsed.to_string()
                 }
                 Err(_) => "postgres://REDACTED".into(),
@@ -124,6 +128,12 @@ mod tests {
             let err = DatabaseUrl::parse(bad, &cwd()).unwrap_err();
             assert!(err.starts_with("DATABASE_URL:"), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn postgres_query_options_never_show() {
+        let url = DatabaseUrl::parse("postgres://db/agent?user=app&password=in-the-query", &cwd()).unwrap();
+        assert!(!url.redacted().contains("in-the-query"), "{}", url.redacted());
     }
 
     #[test]

@@ -51,8 +51,10 @@ impl EnvSource {
             return Ok(self);
         }
         let iter = dotenvy::from_path_iter(&path).map_err(|e| format!(".env: cannot be read ({e})"))?;
-        for item in iter {
-            let (key, value) = item.map_err(|e| format!(".env: malformed line ({e})"))?;
+        for (index, item) in iter.enumerate() {
+            // dotenvy's error text quotes the offending line, which may hold a secret: say where only.
+            let (key, value) =
+                item.map_err(|_| format!(".env: entry {} cannot be parsed (check its quoting)", index + 1))?;
             if key == "APP_ENV" {
                 // APP_ENV decides whether .env is read at all; it must come from the real environment.
                 continue;

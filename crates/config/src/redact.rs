@@ -30,6 +30,8 @@ impl Settings {
             "UPLOAD_QUOTA_BYTES": self.upload_quota_bytes,
             "UPLOAD_QUOTA_COUNT": self.upload_quota_count,
             "UPLOAD_IDLE_TIMEOUT": format!("{}s", self.upload_idle_timeout.as_secs()),
+            "UPLOAD_MAX_CONCURRENT": self.upload_max_concurrent,
+            "UPLOAD_MAX_CONCURRENT_PER_OWNER": self.upload_max_concurrent_per_owner,
             "RATE_LIMIT_PER_MINUTE": self.rate_limit_per_minute,
             "WORK_INTERRUPT_TTL": format!("{}s", self.work_interrupt_ttl.as_secs()),
             "CORS_ORIGINS": match &self.cors_origins {
@@ -43,6 +45,8 @@ impl Settings {
             "AUTH_TOKEN_TTL": format!("{}s", self.auth_token_ttl.as_secs()),
             "REQUEST_TIMEOUT": format!("{}s", self.request_timeout.as_secs()),
             "MAX_CONCURRENT_REQUESTS": self.max_concurrent_requests,
+            "MAX_CONNECTIONS": self.max_connections,
+            "HEADER_READ_TIMEOUT": format!("{}s", self.header_read_timeout.as_secs()),
             "SHUTDOWN_GRACE": format!("{}s", self.shutdown_grace.as_secs()),
             "RUST_LOG": self.log_filter,
             ".env": if self.dotenv_loaded { "loaded (dev only)" } else { "not read" },

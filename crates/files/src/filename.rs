@@ -40,7 +40,10 @@ pub fn sanitize(raw: &str) -> String {
     // Dropping an invisible char can bring a letter and its combining mark together again.
     let cleaned = if is_nfc(&cleaned) { cleaned } else { cleaned.nfc().collect() };
     let shaped = shape(cleaned);
-    // Belt and braces: if some input escaped the rules above, show a neutral name, not it.
+    // The rules above must already guarantee safety; tests, proptests and the fuzzer run with
+    // debug assertions, so a gap in the rules fails them loudly instead of hiding behind the net.
+    debug_assert!(is_safe(&shaped), "sanitize produced an unsafe name: {shaped:?}");
+    // Belt and braces in release builds: show a neutral name rather than an unsafe one.
     if is_safe(&shaped) { shaped } else { DEFAULT_NAME.to_owned() }
 }
 

@@ -3,7 +3,9 @@
 
 pub mod http;
 mod routes;
+mod serve;
 
+use std::collections::HashSet;
 use std::future::IntoFuture as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -12,8 +14,8 @@ use std::time::Duration;
 use app::App;
 use axum::Router;
 use axum::error_handling::HandleErrorLayer;
-use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use axum::routing::get;
 use domain::ErrorCode;
@@ -38,51 +40,62 @@ pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
 pub fn router(app: App, extra: Option<OpenApiRouter<App>>) -> Router {
     let settings = app.settings.clone();
     let timeout = TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, settings.request_timeout);
-    let public = routes::public()
-        .route_layer(timeout)
-        .route_layer(axum::middleware::from_fn_with_state(app.clone(), http::auth::limit_by_ip));
-    let mut protected = routes::protected();
-    if let Some(extra) = extra {
-        protected = protected.merge(extra);
-    }
-    let protected = protected
-        .route_layer(timeout)
-        .route_layer(axum::middleware::from_fn_with_state(app.clone(), http::auth::require_principal));
-    // Uploads: a body limit sized to UPLOAD_MAX_BYTES and, instead of the request timeout, the
-    // upload service's per-chunk idle timeout plus a generous overall ceiling.
-    let upload_limit = usize::try_from(settings.upload_max_bytes + routes::MULTIPART_OVERHEAD).unwrap_or(usize::MAX);
-    let uploads = routes::streaming_uploads()
-        .route_layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, UPLOAD_CEILING))
-        .route_layer(DefaultBodyLimit::max(upload_limit))
-        .route_layer(axum::middleware::from_fn_with_state(app.clone(), http::auth::require_principal));
-    let (router, doc) = protected.merge(uploads).merge(public).split_for_parts();
-    let doc = Arc::new(doc.to_pretty_json().unwrap_or_default());
-
     let overload = ServiceBuilder::new()
         .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
             problem(ErrorCode::Overloaded, "the server is busy; try again shortly")
         }))
         .layer(LoadShedLayer::new())
+        // One semaphore shared by every group it is layered on.
         .layer(GlobalConcurrencyLimitLayer::new(settings.max_concurrent_requests));
+    let by_ip = || axum::middleware::from_fn_with_state(app.clone(), http::auth::limit_by_ip);
+    let authenticated = || axum::middleware::from_fn_with_state(app.clone(), http::auth::require_principal);
+
+    let probes = routes::probes().route_layer(timeout).route_layer(by_ip());
+    let sign_in = routes::sign_in().route_layer(timeout).route_layer(overload.clone()).route_layer(by_ip());
+    let mut protected = routes::protected();
+    if let Some(extra) = extra {
+        protected = protected.merge(extra);
+    }
+    let protected = protected.route_layer(timeout).route_layer(overload.clone()).route_layer(authenticated());
+    // Uploads: a body limit sized to UPLOAD_MAX_BYTES and, instead of the request timeout, the
+    // upload service's idle timeout plus a generous overall ceiling.
+    let upload_limit = usize::try_from(settings.upload_max_bytes + routes::MULTIPART_OVERHEAD).unwrap_or(usize::MAX);
+    let uploads = routes::streaming_uploads()
+        .route_layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, UPLOAD_CEILING))
+        .route_layer(DefaultBodyLimit::max(upload_limit))
+        .route_layer(overload)
+        .route_layer(authenticated());
+    let public_paths: Arc<HashSet<String>> =
+        Arc::new(routes::public().split_for_parts().1.paths.paths.keys().cloned().collect());
+    let (router, doc) = protected.merge(uploads).merge(sign_in).merge(probes).split_for_parts();
+    let doc = Arc::new(doc.to_pretty_json().unwrap_or_default());
 
     let router = router
         .fallback(|| async { problem(ErrorCode::NotFound, "no such resource") })
-        .method_not_allowed_fallback(|| async {
-            problem(ErrorCode::MethodNotAllowed, "this method is not allowed on this resource")
+        .method_not_allowed_fallback(move |State(app): State<App>, uri: Uri, headers: HeaderMap| {
+            let public_paths = public_paths.clone();
+            async move {
+                // Which methods a protected path allows is not for anonymous callers to learn.
+                if !public_paths.contains(uri.path()) && !http::auth::is_authenticated(&app, &headers).await {
+                    return problem(ErrorCode::Unauthorized, "authentication is required");
+                }
+                problem(ErrorCode::MethodNotAllowed, "this method is not allowed on this resource")
+            }
         })
         .with_state(app)
         .layer(axum::Extension(doc))
-        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
-        .layer(overload);
-    http::security::harden(router, &settings).layer(axum::middleware::from_fn(http::context::request_context))
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
+    let hardening = http::context::Hardening { hsts: settings.app_env == config::AppEnv::Prod };
+    http::security::cors_if_configured(router, &settings)
+        .layer(axum::middleware::from_fn_with_state(hardening, http::context::request_context))
 }
 
 /// The longest an upload request may take at all (the idle timeout catches stalls much sooner).
 pub const UPLOAD_CEILING: Duration = Duration::from_secs(30 * 60);
 
-/// The OpenAPI document of the product's routes.
+/// The OpenAPI document of every route.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    routes::protected().merge(routes::public()).split_for_parts().1
+    routes::all().split_for_parts().1
 }
 
 /// A running server.
@@ -137,15 +150,12 @@ pub async fn start(
     };
     spawn_housekeeping(app.clone(), stopped.clone());
 
+    let limits = serve::Limits {
+        max_connections: app.settings.max_connections,
+        header_read_timeout: app.settings.header_read_timeout,
+    };
     let router = router(app, extra);
-    let mut until_stopped = stopped;
-    let task = tokio::spawn(
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async move {
-                let _ = until_stopped.wait_for(|s| *s).await;
-            })
-            .into_future(),
-    );
+    let task = tokio::spawn(serve::run(listener, router, stopped, limits));
     Ok(ServerHandle { addr, metrics_addr, stop, task })
 }
 

@@ -68,6 +68,8 @@ pub trait LoginThrottle: Send + Sync {
     ) -> Result<ThrottleRecord>;
     async fn lock(&self, key: &str, until: DateTime<Utc>) -> Result<()>;
     async fn clear(&self, key: &str) -> Result<()>;
+    /// Takes one counted attempt back (it succeeded), never below zero.
+    async fn forgive(&self, key: &str) -> Result<()>;
 }
 
 #[async_trait]
@@ -81,7 +83,8 @@ pub trait Uploads: Send + Sync {
     /// Returns false when there was no such upload.
     async fn delete_upload(&self, id: Uuid) -> Result<bool>;
     async fn upload_usage(&self, owner_id: Uuid) -> Result<UploadUsage>;
-    async fn upload_key_exists(&self, object_key: &str) -> Result<bool>;
+    /// Which of `object_keys` belong to an upload (for the reconciler, a batch at a time).
+    async fn existing_upload_keys(&self, object_keys: &[String]) -> Result<std::collections::HashSet<String>>;
 }
 
 /// Everything the services need from a database.

@@ -101,6 +101,10 @@ async fn throttle_counts_within_a_window_and_locks(store: Arc<dyn Store>) {
     let states = store.throttle_state(&keys).await.unwrap();
     assert_eq!(states.len(), 1);
     assert_eq!(states[0].1.locked_until.unwrap().timestamp_millis(), until.timestamp_millis());
+    store.forgive("user:ana").await.unwrap();
+    store.forgive("user:ana").await.unwrap();
+    let states = store.throttle_state(&keys).await.unwrap();
+    assert_eq!(states[0].1.failures, 0, "forgiving never goes below zero");
     store.clear("user:ana").await.unwrap();
     assert!(store.throttle_state(&keys).await.unwrap().is_empty());
 }

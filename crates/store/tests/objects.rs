@@ -174,3 +174,34 @@ async fn the_local_sweep_removes_stale_temporary_files() {
     assert_eq!(store.sweep_incomplete(Utc::now() + Duration::seconds(1)).await.unwrap(), 1);
     assert_eq!(std::fs::read_dir(root.join(".tmp")).unwrap().count(), 0);
 }
+
+/// A writer dropped mid-multipart (a cancelled request) must abort the upload on the S3 side,
+/// which a plain listing of objects cannot show: ask the server for open multipart uploads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_s3_writer_aborts_its_multipart_upload() {
+    let Ok(endpoint) = std::env::var("AGENT_TEAM_TEST_S3_ENDPOINT") else {
+        eprintln!("skipped: AGENT_TEAM_TEST_S3_ENDPOINT is not set");
+        return;
+    };
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let bucket = format!("abort-{}", Uuid::now_v7().simple());
+    assert!(http.put(format!("{endpoint}/{bucket}")).send().await.unwrap().status().is_success());
+    let settings = config::S3Settings {
+        endpoint: Some(endpoint.clone()),
+        region: Some("us-east-1".into()),
+        access_key_id: Some("test".into()),
+        secret_access_key: Some("test".to_owned().into()),
+    };
+    let store = S3Objects::new(&bucket, "", &settings).unwrap();
+    let mut w = store.writer(&key()).await.unwrap();
+    w.write(Bytes::from(vec![1u8; 6 * 1024 * 1024])).await.unwrap();
+    let open =
+        || async { http.get(format!("{endpoint}/{bucket}?uploads")).send().await.unwrap().text().await.unwrap() };
+    assert!(open().await.contains("<UploadId>"), "the multipart upload is under way");
+    drop(w);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while open().await.contains("<UploadId>") {
+        assert!(std::time::Instant::now() < deadline, "the dropped writer's multipart upload was never aborted");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

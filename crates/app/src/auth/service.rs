@@ -79,11 +79,21 @@ impl AuthService {
     /// Checks a username and password. Unknown users, disabled users and wrong passwords give
     /// the same error after the same work; repeated failures slow down and then lock the name
     /// and the client address.
+    ///
+    /// Every attempt is counted *before* any password work, atomically in the store, so a burst
+    /// of concurrent guesses cannot slip past the limit: the attempts over it are refused without
+    /// verifying anything. A success forgives its own attempt.
     pub async fn login(&self, username: &str, password: String, client_ip: IpAddr) -> Result<LoginOk> {
         let inner = &self.inner;
+        let policy = inner.policy;
         let now = Utc::now();
         let keys = [user_key(username), ip_key(client_ip)];
-        let locked_until = inner
+        let locked = |until: chrono::DateTime<Utc>| {
+            let wait = (until - now).to_std().unwrap_or_default();
+            Error::new(ErrorCode::LoginLocked, "too many failed logins; try again later")
+                .with_retry_after(wait.max(Duration::from_secs(1)))
+        };
+        let current_lock = inner
             .store
             .throttle_state(&keys)
             .await?
@@ -91,10 +101,22 @@ impl AuthService {
             .filter_map(|(_, r)| r.locked_until)
             .filter(|until| *until > now)
             .max();
-        if let Some(until) = locked_until {
-            let wait = (until - now).to_std().unwrap_or_default();
-            return Err(Error::new(ErrorCode::LoginLocked, "too many failed logins; try again later")
-                .with_retry_after(wait.max(Duration::from_secs(1))));
+        if let Some(until) = current_lock {
+            return Err(locked(until));
+        }
+
+        let window_start_after = now - policy.window;
+        let user_attempts = inner.store.record_failure(&keys[0], now, window_start_after).await?.failures;
+        let ip_attempts = inner.store.record_failure(&keys[1], now, window_start_after).await?.failures;
+        let lock_until = now + policy.lock_for;
+        if user_attempts > policy.user_lock_after || ip_attempts > policy.ip_lock_after {
+            if user_attempts > policy.user_lock_after {
+                inner.store.lock(&keys[0], lock_until).await?;
+            }
+            if ip_attempts > policy.ip_lock_after {
+                inner.store.lock(&keys[1], lock_until).await?;
+            }
+            return Err(locked(lock_until));
         }
 
         let user = if username.chars().count() <= 128 { inner.store.user_by_username(username).await? } else { None };
@@ -104,21 +126,17 @@ impl AuthService {
         match user.filter(|_| verified) {
             Some(user) => {
                 inner.store.clear(&keys[0]).await?;
+                inner.store.forgive(&keys[1]).await?;
                 self.issue_token(&user).await
             }
             None => {
-                let policy = inner.policy;
-                let window_start_after = now - policy.window;
-                let user_state = inner.store.record_failure(&keys[0], now, window_start_after).await?;
-                let ip_state = inner.store.record_failure(&keys[1], now, window_start_after).await?;
-                let lock_until = now + policy.lock_for;
-                if user_state.failures >= policy.user_lock_after {
+                if user_attempts >= policy.user_lock_after {
                     inner.store.lock(&keys[0], lock_until).await?;
                 }
-                if ip_state.failures >= policy.ip_lock_after {
+                if ip_attempts >= policy.ip_lock_after {
                     inner.store.lock(&keys[1], lock_until).await?;
                 }
-                tokio::time::sleep(policy.delay(user_state.failures.max(ip_state.failures / 5))).await;
+                tokio::time::sleep(policy.delay(user_attempts.max(ip_attempts / 5))).await;
                 Err(invalid_credentials())
             }
         }
@@ -139,6 +157,12 @@ impl AuthService {
             expires_in: (expires_at - now).to_std().unwrap_or_default(),
             user_id: user.id,
         })
+    }
+
+    /// The principal for `bearer` if it was authenticated moments ago (no database work).
+    pub fn cached(&self, bearer: &str) -> Option<Principal> {
+        let cache_key: [u8; 32] = Sha256::digest(bearer.as_bytes()).into();
+        self.inner.cache.get(&cache_key)
     }
 
     /// Resolves a bearer credential (login token or API key) to a principal, or `unauthorized`.

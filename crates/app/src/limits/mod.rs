@@ -2,6 +2,7 @@
 //! instances without touching the channels.
 
 mod local;
+mod penalty;
 
 use std::fmt;
 use std::net::IpAddr;
@@ -11,6 +12,7 @@ use async_trait::async_trait;
 use uuid::Uuid;
 
 pub use local::LocalRateLimiter;
+pub use penalty::PenaltyBox;
 
 /// The outcome of one check, with what the IETF `RateLimit-*` headers need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +33,23 @@ pub enum LimitKey {
     Address(IpAddr),
 }
 
+impl LimitKey {
+    /// An address's key. IPv6 clients usually hold a whole /64, so they are counted per /64 (and
+    /// IPv4-mapped IPv6 as the IPv4 address): rotating addresses inside a prefix buys nothing.
+    pub fn address(ip: IpAddr) -> Self {
+        match ip {
+            IpAddr::V4(_) => LimitKey::Address(ip),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => LimitKey::Address(IpAddr::V4(v4)),
+                None => {
+                    let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+                    LimitKey::Address(IpAddr::V6(prefix.into()))
+                }
+            },
+        }
+    }
+}
+
 /// The textual form, for shared adapters that key by string.
 impl fmt::Display for LimitKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -47,4 +66,22 @@ pub trait RateLimiter: Send + Sync {
     async fn check(&self, key: LimitKey) -> RateDecision;
     /// Forgets idle keys so memory stays bounded.
     async fn shrink(&self);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_addresses_share_their_64_prefix_and_mapped_ipv4_is_ipv4() {
+        let a = LimitKey::address("2001:db8:1:2::1".parse().unwrap());
+        let b = LimitKey::address("2001:db8:1:2:ffff:ffff:ffff:ffff".parse().unwrap());
+        let c = LimitKey::address("2001:db8:1:3::1".parse().unwrap());
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(
+            LimitKey::address("::ffff:192.0.2.7".parse().unwrap()),
+            LimitKey::address("192.0.2.7".parse().unwrap())
+        );
+    }
 }

@@ -4,6 +4,8 @@
 
 mod reconcile;
 mod service;
+mod slots;
 
-pub use reconcile::GRACE as RECONCILE_GRACE;
+pub use reconcile::{EVERY as RECONCILE_EVERY, GRACE as RECONCILE_GRACE};
 pub use service::{PendingUpload, UploadLimits, UploadService};
+pub use slots::UploadSlot;

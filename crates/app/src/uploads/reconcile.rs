@@ -10,6 +10,8 @@ use domain::Result;
 use super::UploadService;
 
 pub const GRACE: Duration = Duration::from_secs(3600);
+/// Listing every object is not free (a full LIST on S3): once an hour is plenty for leftovers.
+pub const EVERY: Duration = Duration::from_secs(3600);
 
 impl UploadService {
     /// Returns how many leftovers were removed.
@@ -17,8 +19,12 @@ impl UploadService {
         let (store, objects) = self.parts();
         let cutoff = Utc::now() - chrono::Duration::from_std(grace).unwrap_or_else(|_| chrono::Duration::hours(1));
         let mut removed = objects.sweep_incomplete(cutoff).await?;
-        for object in objects.list("uploads/").await? {
-            if object.last_modified < cutoff && !store.upload_key_exists(object.key.as_str()).await? {
+        let old: Vec<_> = objects.list("uploads/").await?.into_iter().filter(|o| o.last_modified < cutoff).collect();
+        // One query per batch, not per object.
+        for batch in old.chunks(500) {
+            let keys: Vec<String> = batch.iter().map(|o| o.key.as_str().to_owned()).collect();
+            let known = store.existing_upload_keys(&keys).await?;
+            for object in batch.iter().filter(|o| !known.contains(o.key.as_str())) {
                 objects.delete(&object.key).await?;
                 tracing::info!(key = %object.key, "removed an orphan object");
                 removed += 1;

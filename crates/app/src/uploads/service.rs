@@ -9,6 +9,8 @@ use futures::{Stream, StreamExt as _};
 use sha2::{Digest as _, Sha256};
 use store::objects::{ObjectBody, ObjectKey, ObjectStore, ObjectWriter};
 use store::{Store, UploadRecord};
+
+use super::slots::{Slots, UploadSlot};
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
@@ -19,6 +21,8 @@ pub struct UploadLimits {
     pub quota_count: u64,
     /// A client that sends nothing for this long is cut off (a stalled body holds resources).
     pub idle_timeout: Duration,
+    pub max_concurrent: usize,
+    pub max_concurrent_per_owner: usize,
 }
 
 impl UploadLimits {
@@ -29,6 +33,8 @@ impl UploadLimits {
             quota_bytes: settings.upload_quota_bytes,
             quota_count: settings.upload_quota_count,
             idle_timeout: settings.upload_idle_timeout,
+            max_concurrent: settings.upload_max_concurrent,
+            max_concurrent_per_owner: settings.upload_max_concurrent_per_owner,
         }
     }
 }
@@ -38,6 +44,7 @@ pub struct UploadService {
     store: Arc<dyn Store>,
     objects: Arc<dyn ObjectStore>,
     limits: Arc<UploadLimits>,
+    slots: Arc<Slots>,
 }
 
 /// Received and stored, but not yet visible: the channel commits it once the rest of the request
@@ -72,11 +79,17 @@ fn unsupported() -> Error {
 
 impl UploadService {
     pub fn new(store: Arc<dyn Store>, objects: Arc<dyn ObjectStore>, limits: UploadLimits) -> Self {
-        Self { store, objects, limits: Arc::new(limits) }
+        let slots = Slots::new(limits.max_concurrent, limits.max_concurrent_per_owner);
+        Self { store, objects, limits: Arc::new(limits), slots }
     }
 
     pub fn limits(&self) -> &UploadLimits {
         &self.limits
+    }
+
+    /// Reserves an upload slot for `owner`; hold it for the whole request.
+    pub fn slot(&self, owner: &Principal) -> Result<UploadSlot> {
+        self.slots.acquire(owner.id)
     }
 
     /// Streams `body` into the object store. On any failure the partial object is discarded
@@ -163,24 +176,34 @@ impl UploadService {
     }
 
     /// Makes a received upload visible: the object first, then its row, so a crash in between
-    /// leaves only an orphan object that the reconciler removes.
+    /// leaves only an orphan object that the reconciler removes. Runs as its own task: if the
+    /// client goes away mid-commit, the commit still completes instead of stopping between the
+    /// two steps.
     pub async fn commit(&self, pending: PendingUpload) -> Result<UploadRecord> {
+        let this = self.clone();
+        tokio::spawn(async move { this.commit_now(pending).await }).await.map_err(Error::internal)?
+    }
+
+    async fn commit_now(&self, pending: PendingUpload) -> Result<UploadRecord> {
         let PendingUpload { writer, record } = pending;
         writer.commit().await?;
-        let inserted =
-            self.store.insert_upload_within_quota(&record, self.limits.quota_count, self.limits.quota_bytes).await;
-        match inserted {
-            Ok(true) => {
-                tracing::info!(upload_id = %record.id, owner = %record.owner_id, size = record.size, kind = %record.kind, "upload stored");
-                Ok(record)
-            }
-            Ok(false) | Err(_) => {
-                self.discard(&record.object_key).await;
-                match inserted {
-                    Ok(_) => Err(Error::new(ErrorCode::QuotaBytesExceeded, "this file would exceed your upload quota")),
-                    Err(err) => Err(err),
-                }
-            }
+        let limits = &self.limits;
+        let inserted = self.store.insert_upload_within_quota(&record, limits.quota_count, limits.quota_bytes).await;
+        if let Ok(true) = inserted {
+            tracing::info!(upload_id = %record.id, owner = %record.owner_id, size = record.size, kind = %record.kind, "upload stored");
+            return Ok(record);
+        }
+        self.discard(&record.object_key).await;
+        inserted?;
+        // Lost a race with a concurrent upload of the same owner: say which quota it hit.
+        let usage = self.store.upload_usage(record.owner_id).await?;
+        if usage.count >= limits.quota_count {
+            Err(Error::new(
+                ErrorCode::QuotaCountExceeded,
+                "you have reached your upload count quota; delete some uploads first",
+            ))
+        } else {
+            Err(Error::new(ErrorCode::QuotaBytesExceeded, "this file would exceed your storage quota"))
         }
     }
 

@@ -8,6 +8,8 @@ async fn a_panicking_handler_answers_an_opaque_500_with_the_request_id() {
     let server = TestServer::start_with(&[], Some(faults())).await;
     let token = server.token("ana", Role::Staff).await;
     let response = server.get("/__test/panic", Some(&token)).await;
+    assert_eq!(response.headers().get("x-content-type-options").unwrap(), "nosniff", "hardened like any answer");
+    assert_eq!(response.headers().get("cache-control").unwrap(), "no-store");
     let body = assert_problem(response, 500, "internal").await;
     assert_eq!(body["detail"], "an internal error occurred");
     assert!(!body.to_string().contains("blew up"));

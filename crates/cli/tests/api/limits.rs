@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use domain::Role;
 
-use crate::support::{TestServer, assert_problem, faults};
+use crate::support::{TestServer, assert_problem, faults, faults_with};
 
 fn header(response: &reqwest::Response, name: &str) -> u64 {
     response.headers().get(name).unwrap_or_else(|| panic!("{name} missing")).to_str().unwrap().parse().unwrap()
@@ -76,7 +76,8 @@ async fn forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn past_the_concurrency_cap_requests_are_shed_with_503() {
-    let server = TestServer::start_with(&[("MAX_CONCURRENT_REQUESTS", "1")], Some(faults())).await;
+    let entered = std::sync::Arc::new(tokio::sync::Notify::new());
+    let server = TestServer::start_with(&[("MAX_CONCURRENT_REQUESTS", "1")], Some(faults_with(entered.clone()))).await;
     let key = server.key("k", Role::Staff, None).await;
     let slow = {
         let http = server.http.clone();
@@ -84,10 +85,14 @@ async fn past_the_concurrency_cap_requests_are_shed_with_503() {
         let key = key.clone();
         tokio::spawn(async move { http.get(url).bearer_auth(key).send().await.unwrap().status() })
     };
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_problem(server.get("/healthz", None).await, 503, "overloaded").await;
+    entered.notified().await;
+    let other = server.key("k2", Role::Staff, None).await;
+    assert_problem(server.get("/api/v1/me", Some(&other)).await, 503, "overloaded").await;
+    // Probes are never shed: an overloaded server is busy, not dead.
+    assert_eq!(server.get("/healthz", None).await.status(), 200);
+    assert_eq!(server.get("/readyz", None).await.status(), 200);
     assert_eq!(slow.await.unwrap(), 200);
-    assert_eq!(server.get("/healthz", None).await.status(), 200, "capacity returns");
+    assert_eq!(server.get("/api/v1/me", Some(&other)).await.status(), 200, "capacity returns");
 }
 
 #[tokio::test]
@@ -125,4 +130,40 @@ async fn cors_answers_only_configured_origins() {
     assert_eq!(allowed.headers().get("access-control-allow-origin").unwrap(), "https://app.example.com");
     let other = server.http.get(server.url("/healthz")).header("origin", "https://evil.example").send().await.unwrap();
     assert!(other.headers().get("access-control-allow-origin").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_never_finishes_its_headers_is_disconnected() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let server = TestServer::start_with(&[("HEADER_READ_TIMEOUT", "1s")], None).await;
+    let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ").await.unwrap();
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut buf)).await;
+    assert!(read.is_ok(), "the connection is closed after the header timeout");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_beyond_the_cap_are_closed_at_once() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let server = TestServer::start_with(&[("MAX_CONNECTIONS", "2")], None).await;
+    let _held: Vec<_> = futures::future::join_all((0..2).map(|_| tokio::net::TcpStream::connect(server.addr))).await;
+    // Let the server accept both before the third arrives.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut third = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let _ = third.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await;
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), third.read_to_end(&mut buf)).await;
+    assert!(read.is_ok() && buf.is_empty(), "the third connection is closed without an answer: {buf:?}");
+    drop(_held);
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Ok(r) = server.http.get(server.url("/healthz")).send().await
+            && r.status() == 200
+        {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "capacity returns when connections close");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

@@ -3,7 +3,7 @@ use std::time::Duration;
 use config::{EnvSource, Settings};
 use domain::Role;
 
-use crate::support::{TestServer, assert_problem, client, faults, vars};
+use crate::support::{TestServer, assert_problem, client, faults_with, vars};
 
 #[tokio::test]
 async fn health_and_readiness_answer_without_credentials() {
@@ -39,12 +39,12 @@ async fn the_openapi_document_is_served_to_any_principal() {
 
 #[tokio::test]
 async fn metrics_port_serves_on_loopback_without_credentials() {
-    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = probe.local_addr().unwrap().port().to_string();
-    drop(probe);
-    let server = TestServer::start_with(&[("METRICS_PORT", port.as_str())], None).await;
+    // Port 0: the system picks a free one, so parallel tests cannot collide.
+    let server = TestServer::start_with(&[("METRICS_PORT", "0")], None).await;
+    let metrics = server.metrics_addr.expect("a metrics listener");
+    assert!(metrics.ip().is_loopback(), "metrics never listen beyond loopback");
     server.get("/healthz", None).await;
-    let response = client().get(format!("http://127.0.0.1:{port}/metrics")).send().await.unwrap();
+    let response = client().get(format!("http://{metrics}/metrics")).send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert!(response.text().await.unwrap().contains("http_requests_total"));
     // The main port still demands an admin for the same data.
@@ -53,7 +53,8 @@ async fn metrics_port_serves_on_loopback_without_credentials() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_lets_an_in_flight_request_finish_and_refuses_new_ones() {
-    let server = TestServer::start_with(&[], Some(faults())).await;
+    let entered = std::sync::Arc::new(tokio::sync::Notify::new());
+    let server = TestServer::start_with(&[], Some(faults_with(entered.clone()))).await;
     let key = server.key("k", Role::Staff, None).await;
     let in_flight = {
         let http = server.http.clone();
@@ -64,7 +65,7 @@ async fn shutdown_lets_an_in_flight_request_finish_and_refuses_new_ones() {
             (r.status().as_u16(), r.text().await.unwrap())
         })
     };
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    entered.notified().await;
     let addr = server.addr;
     server.stop(Duration::from_secs(10)).await.expect("drained cleanly");
     assert_eq!(in_flight.await.unwrap(), (200, "done".to_owned()));
@@ -73,12 +74,13 @@ async fn shutdown_lets_an_in_flight_request_finish_and_refuses_new_ones() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_drain_that_overruns_its_grace_is_reported() {
-    let server = TestServer::start_with(&[], Some(faults())).await;
+    let entered = std::sync::Arc::new(tokio::sync::Notify::new());
+    let server = TestServer::start_with(&[], Some(faults_with(entered.clone()))).await;
     let key = server.key("k", Role::Staff, None).await;
     let http = server.http.clone();
     let url = server.url("/__test/slow");
     let _in_flight = tokio::spawn(async move { http.get(url).bearer_auth(key).send().await });
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    entered.notified().await;
     let result = server.stop(Duration::from_millis(100)).await;
     assert!(matches!(result, Err(server::StopError::DrainTimeout)), "{result:?}");
 }

@@ -20,6 +20,7 @@ pub struct TestServer {
     pub base: String,
     pub addr: SocketAddr,
     pub http: reqwest::Client,
+    pub metrics_addr: Option<SocketAddr>,
     handle: Option<ServerHandle>,
     pub dir: tempfile::TempDir,
 }
@@ -58,7 +59,8 @@ impl TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let handle = server::start(app.clone(), listener, routes).await.expect("start");
         let addr = handle.addr;
-        Self { app, base: format!("http://{addr}"), addr, http: client(), handle: Some(handle), dir }
+        let metrics_addr = handle.metrics_addr;
+        Self { app, base: format!("http://{addr}"), addr, metrics_addr, http: client(), handle: Some(handle), dir }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -173,11 +175,21 @@ async fn panics() -> &'static str {
 
 /// Fault-injection routes joined to the protected side of a test server.
 pub fn faults() -> OpenApiRouter<App> {
+    faults_with(std::sync::Arc::default())
+}
+
+/// The same, with `entered` notified when the slow handler starts, so a test knows a request is
+/// really in flight instead of guessing with a sleep.
+pub fn faults_with(entered: std::sync::Arc<tokio::sync::Notify>) -> OpenApiRouter<App> {
     OpenApiRouter::new().route("/__test/panic", axum::routing::get(panics)).route(
         "/__test/slow",
-        axum::routing::get(|| async {
-            tokio::time::sleep(Duration::from_millis(1500)).await;
-            "done"
+        axum::routing::get(move || {
+            let entered = entered.clone();
+            async move {
+                entered.notify_one();
+                tokio::time::sleep(Duration::from_millis(1500)).await;
+                "done"
+            }
         }),
     )
 }

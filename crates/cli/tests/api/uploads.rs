@@ -173,14 +173,26 @@ async fn long_and_header_breaking_names_are_stored_safely() {
     let name = created["filename"].as_str().unwrap();
     assert!(name.len() <= files::filename::MAX_NAME_BYTES && name.ends_with(".csv"), "{name}");
 
-    let created: Value =
-        upload(&server, &token, &[part(b"evil\\\";\r\nX-Injected: 1.csv", CSV)]).await.json().await.unwrap_or_default();
-    if let Some(id) = created["id"].as_str() {
-        let download = server.get(&format!("/api/v1/uploads/{id}/content"), Some(&token)).await;
-        assert!(download.headers().get("x-injected").is_none());
-        let disposition = download.headers().get("content-disposition").unwrap().to_str().unwrap().to_owned();
-        assert!(!disposition.contains('\r') && !disposition.contains('\n'));
+    // A name that would break a header: the multipart parser may refuse it (400) or it is stored
+    // under a safe name; either way no header is injected into the download.
+    let response = upload(&server, &token, &[part(b"evil\\\";\r\nX-Injected: 1.csv", CSV)]).await;
+    match response.status().as_u16() {
+        400 => {
+            assert_problem(response, 400, "bad_request").await;
+        }
+        201 => {
+            let created: Value = response.json().await.unwrap();
+            let id = created["id"].as_str().unwrap();
+            let download = server.get(&format!("/api/v1/uploads/{id}/content"), Some(&token)).await;
+            assert!(download.headers().get("x-injected").is_none());
+            let disposition = download.headers().get("content-disposition").unwrap().to_str().unwrap().to_owned();
+            assert!(!disposition.contains('\r') && !disposition.contains('\n'));
+        }
+        other => panic!("unexpected status {other}"),
     }
+    let quoted: Value =
+        upload(&server, &token, &[part("say \"hi\" 'there'.csv".as_bytes(), CSV)]).await.json().await.unwrap();
+    assert!(!quoted["filename"].as_str().unwrap().contains('"'), "{quoted}");
 }
 
 #[tokio::test]
@@ -276,42 +288,115 @@ async fn a_stalled_upload_times_out_and_a_dropped_one_leaves_nothing() {
     assert!(answer.contains("request_timeout"), "{answer}");
 
     partial_upload(&server, &token, true).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The server notices the hang-up on its own schedule: wait for the clean-up, within reason.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !objects(&server).is_empty() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert_eq!(objects(&server), Vec::<PathBuf>::new(), "no partial object, no temporary file");
     assert_eq!(row_count(&server, &token).await, 0);
 }
 
 #[tokio::test]
 async fn at_least_300_hostile_names_never_write_outside_the_object_root() {
-    let server =
-        TestServer::start_with(&[("UPLOAD_QUOTA_COUNT", "100000"), ("RATE_LIMIT_PER_MINUTE", "100000")], None).await;
+    // DATA_DIR sits eight levels down inside the sandbox, so even a deep `../` escape would land
+    // inside the sandbox, where the check below looks after every single upload.
+    let outer = tempfile::tempdir().unwrap();
+    let data_dir = outer.path().join("a/b/c/d/e/f/g/h/data");
+    let data_dir_text = data_dir.display().to_string();
+    let server = TestServer::start_with(
+        &[("DATA_DIR", data_dir_text.as_str()), ("UPLOAD_QUOTA_COUNT", "100000"), ("RATE_LIMIT_PER_MINUTE", "100000")],
+        None,
+    )
+    .await;
     let token = server.token("ana", Role::Staff).await;
-    let sandbox = server.dir.path().to_owned();
-    let before = files_under(&sandbox);
+    let uploads_root = data_dir.join("objects/uploads");
+    let allowed = |path: &Path| {
+        path.starts_with(&uploads_root)
+            || path.starts_with(data_dir.join("objects/.tmp"))
+            || (path.parent() == Some(data_dir.as_path())
+                && path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n == "auth_secret" || n.starts_with("agent-team.db")))
+    };
     let corpus = files::filename::hostile_corpus();
     assert!(corpus.len() >= 300, "{}", corpus.len());
     let mut stored = 0;
     for name in &corpus {
         let response = upload(&server, &token, &[part(name, CSV)]).await;
-        let status = response.status().as_u16();
-        if status == 201 {
+        if response.status() == 201 {
             let created: Value = response.json().await.unwrap();
             let shown = created["filename"].as_str().unwrap();
             assert!(files::filename::is_safe(shown), "{name:?} -> {shown:?}");
             stored += 1;
         } else {
-            assert_eq!(status, 400, "a name the multipart parser cannot read is a clean 400: {name:?}");
+            assert_problem(response, 400, "bad_request").await;
+        }
+        for path in files_under(outer.path()) {
+            assert!(
+                allowed(&path),
+                "after uploading {name:?}, a file appeared outside the object root: {}",
+                path.display()
+            );
         }
     }
     assert!(stored >= 250, "most hostile names are stored under a safe display name: {stored}");
-    let objects_root = sandbox.join("data/objects");
-    for path in files_under(&sandbox) {
-        if before.contains(&path) {
-            continue;
+    assert_eq!(files_under(&uploads_root).len(), stored, "one object per stored upload, nothing else");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stall_before_the_first_part_times_out_too() {
+    let server = TestServer::start_with(&[("UPLOAD_IDLE_TIMEOUT", "1s")], None).await;
+    let token = server.token("ana", Role::Staff).await;
+    let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/uploads HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: {}\r\nContent-Length: 5000\r\n\r\n--{}",
+        content_type(),
+        crate::uploads_support::BOUNDARY
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    let read =
+        tokio::time::timeout(Duration::from_secs(10), tokio::io::AsyncReadExt::read_to_end(&mut stream, &mut response))
+            .await;
+    assert!(read.is_ok(), "the server gave up on the stalled form within its idle timeout");
+    let text = String::from_utf8_lossy(&response);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_owner_cannot_hold_more_than_its_share_of_upload_slots() {
+    let server =
+        TestServer::start_with(&[("UPLOAD_IDLE_TIMEOUT", "2s"), ("UPLOAD_MAX_CONCURRENT_PER_OWNER", "1")], None).await;
+    let token = server.token("ana", Role::Staff).await;
+    let other = server.token("budi", Role::Staff).await;
+    let full = body(&[part(b"slow.csv", &vec![b'z'; 100_000])]);
+    let mut stalled = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/uploads HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\r\n",
+        content_type(),
+        full.len()
+    );
+    stalled.write_all(head.as_bytes()).await.unwrap();
+    stalled.write_all(&full[..1000]).await.unwrap();
+    // The stalled upload takes the owner's only slot as soon as the server reads it.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let refused = loop {
+        let response = upload(&server, &token, &[part(b"second.csv", CSV)]).await;
+        if response.status() == 429 {
+            break response;
         }
-        let inside =
-            path.starts_with(objects_root.join("uploads")) || path.parent() == Some(sandbox.join("data").as_path());
-        assert!(inside, "a file appeared outside the object root: {}", path.display());
+        assert!(std::time::Instant::now() < deadline, "a second concurrent upload must be refused");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_problem(refused, 429, "rate_limited").await;
+    assert_eq!(upload(&server, &other, &[part(b"theirs.csv", CSV)]).await.status(), 201, "other owners are unaffected");
+    drop(stalled);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while upload(&server, &token, &[part(b"later.csv", CSV)]).await.status() != 201 {
+        assert!(std::time::Instant::now() < deadline, "the slot comes back once the stalled upload ends");
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
@@ -447,8 +532,22 @@ async fn uploads_round_trip_through_s3_and_a_refused_file_leaves_no_object() {
 
     let elf = b"\x7fELF\x02\x01\x01\x00".repeat(1000);
     assert_problem(upload(&server, &token, &[part(b"x.pdf", &elf)]).await, 415, "unsupported_media_type").await;
+    // Refused after more than one multipart part was sent: the multipart upload must be aborted.
+    let mut late = big.clone();
+    late.push(0);
+    late.extend_from_slice(b"binary tail");
+    assert_problem(upload(&server, &token, &[part(b"late.csv", &late)]).await, 415, "unsupported_media_type").await;
     let listed = server.app.objects.list("").await.unwrap();
     assert_eq!(listed.len(), 1, "only the accepted upload is stored: {listed:?}");
+    let open_uploads = crate::support::client()
+        .get(format!("{endpoint}/{bucket}?uploads"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!open_uploads.contains("<UploadId>"), "no multipart upload is left open: {open_uploads}");
 }
 
 #[tokio::test]

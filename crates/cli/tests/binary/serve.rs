@@ -81,13 +81,20 @@ async fn prod_logs_are_json_lines_with_route_status_latency_and_principal() {
     let dir = tempfile::tempdir().unwrap();
     let served = Served::start(dir.path(), &[("APP_ENV", "prod"), ("AUTH_SECRET", STRONG_SECRET)]);
     http().get(format!("{}/api/v1/me", served.base)).send().await.unwrap();
-    std::thread::sleep(Duration::from_millis(200));
-    let output = served.output();
-    let line = output
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .find(|v| v["route"] == "/api/v1/me")
-        .unwrap_or_else(|| panic!("no JSON access-log line: {output}"));
+    // Logs are written by a background thread: wait for the line rather than guess a delay.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let line = loop {
+        let output = served.output();
+        let found = output
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .find(|v| v["route"] == "/api/v1/me");
+        if let Some(line) = found {
+            break line;
+        }
+        assert!(std::time::Instant::now() < deadline, "no JSON access-log line: {output}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
     assert_eq!(line["status"], 401);
     assert!(line["latency_ms"].is_number());
     assert!(line["request_id"].is_string());

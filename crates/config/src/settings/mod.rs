@@ -78,6 +78,9 @@ pub struct Settings {
     pub upload_quota_count: u64,
     /// An upload that sends nothing for this long is cut off.
     pub upload_idle_timeout: Duration,
+    /// Uploads in progress at once, for the whole server and per owner.
+    pub upload_max_concurrent: usize,
+    pub upload_max_concurrent_per_owner: usize,
     pub rate_limit_per_minute: u32,
     pub work_interrupt_ttl: Duration,
     pub cors_origins: Option<CorsOrigins>,
@@ -87,6 +90,10 @@ pub struct Settings {
     pub auth_token_ttl: Duration,
     pub request_timeout: Duration,
     pub max_concurrent_requests: usize,
+    /// Open connections beyond this are closed at once.
+    pub max_connections: usize,
+    /// How long a client may take to send a request's headers.
+    pub header_read_timeout: Duration,
     pub shutdown_grace: Duration,
     pub log_filter: String,
     /// True when a `.env` file was merged in (only ever in `dev`).
@@ -226,6 +233,10 @@ impl Settings {
         let upload_quota_count =
             opt(&env, &mut p, "UPLOAD_QUOTA_COUNT", 1000, |n, r| parse::number(n, r, 1u64, 10_000_000));
         let upload_idle_timeout = opt(&env, &mut p, "UPLOAD_IDLE_TIMEOUT", Duration::from_secs(20), parse::duration);
+        let upload_max_concurrent =
+            opt(&env, &mut p, "UPLOAD_MAX_CONCURRENT", 32, |n, r| parse::number(n, r, 1usize, 100_000));
+        let upload_max_concurrent_per_owner =
+            opt(&env, &mut p, "UPLOAD_MAX_CONCURRENT_PER_OWNER", 3, |n, r| parse::number(n, r, 1usize, 10_000));
         let rate_limit_per_minute =
             opt(&env, &mut p, "RATE_LIMIT_PER_MINUTE", 120, |n, r| parse::number(n, r, 1u32, 10_000_000));
         let work_interrupt_ttl = opt(&env, &mut p, "WORK_INTERRUPT_TTL", Duration::from_secs(86_400), parse::duration);
@@ -234,9 +245,12 @@ impl Settings {
         let shutdown_grace = opt(&env, &mut p, "SHUTDOWN_GRACE", Duration::from_secs(30), parse::duration);
         let max_concurrent_requests =
             opt(&env, &mut p, "MAX_CONCURRENT_REQUESTS", 512, |n, r| parse::number(n, r, 1usize, 1_000_000));
+        let max_connections =
+            opt(&env, &mut p, "MAX_CONNECTIONS", 16_384, |n, r| parse::number(n, r, 1usize, 10_000_000));
+        let header_read_timeout = opt(&env, &mut p, "HEADER_READ_TIMEOUT", Duration::from_secs(15), parse::duration);
         let auto_migrate = opt(&env, &mut p, "AUTO_MIGRATE", true, parse::boolean);
         let metrics_port =
-            env.get("METRICS_PORT").and_then(|raw| p.take(parse::number("METRICS_PORT", raw, 1u16, u16::MAX)));
+            env.get("METRICS_PORT").and_then(|raw| p.take(parse::number("METRICS_PORT", raw, 0u16, u16::MAX)));
 
         let cors_origins = env.get("CORS_ORIGINS").and_then(|raw| {
             let origins: Vec<String> =
@@ -299,6 +313,8 @@ impl Settings {
             upload_quota_bytes,
             upload_quota_count,
             upload_idle_timeout,
+            upload_max_concurrent,
+            upload_max_concurrent_per_owner,
             rate_limit_per_minute,
             work_interrupt_ttl,
             cors_origins,
@@ -308,6 +324,8 @@ impl Settings {
             auth_token_ttl,
             request_timeout,
             max_concurrent_requests,
+            max_connections,
+            header_read_timeout,
             shutdown_grace,
             log_filter,
             dotenv_loaded: env.dotenv_loaded(),
@@ -390,20 +408,33 @@ fn auth_secret(env: &EnvSource, app_env: AppEnv, data_dir: &Path) -> Result<(Sec
 }
 
 fn generated_secret(data_dir: &Path, path: &Path) -> Result<SecretString, String> {
-    if let Ok(existing) = std::fs::read_to_string(path) {
-        let trimmed = existing.trim();
-        if trimmed.len() >= MIN_SECRET_BYTES {
-            return Ok(SecretString::from(trimmed.to_owned()));
-        }
+    if let Some(existing) = read_secret_file(path) {
+        return Ok(existing);
     }
     std::fs::create_dir_all(data_dir)
         .map_err(|e| format!("DATA_DIR: cannot create {} ({})", data_dir.display(), e.kind()))?;
     let mut bytes = [0u8; 48];
     rand::rng().fill_bytes(&mut bytes);
     let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    write_private(path, &secret)
+    // Written completely under a private temporary name, then linked into place: linking fails if
+    // the file exists, so when two processes start together exactly one secret wins and both use it.
+    let tmp = data_dir.join(format!(".auth_secret.{:016x}.tmp", rand::random::<u64>()));
+    write_private(&tmp, &secret)
         .map_err(|e| format!("DATA_DIR: cannot write the generated auth secret ({})", e.kind()))?;
-    Ok(SecretString::from(secret))
+    let linked = std::fs::hard_link(&tmp, path);
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Ok(SecretString::from(secret)),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read_secret_file(path)
+            .ok_or_else(|| "DATA_DIR: the auth secret file is unreadable or too short".to_string()),
+        Err(e) => Err(format!("DATA_DIR: cannot store the generated auth secret ({})", e.kind())),
+    }
+}
+
+fn read_secret_file(path: &Path) -> Option<SecretString> {
+    let existing = std::fs::read_to_string(path).ok()?;
+    let trimmed = existing.trim();
+    (trimmed.len() >= MIN_SECRET_BYTES).then(|| SecretString::from(trimmed.to_owned()))
 }
 
 /// Creates the file readable by its owner only.

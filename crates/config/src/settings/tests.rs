@@ -183,3 +183,27 @@ fn upload_types_are_validated_and_aliases_folded() {
     let default = load(&[], dir.path()).unwrap();
     assert_eq!(default.upload_allowed_types.len(), FILE_KINDS.len());
 }
+
+#[test]
+fn processes_starting_together_agree_on_one_generated_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| scope.spawn(|| load(&[], dir.path()).unwrap().auth_secret.expose_secret().to_owned()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(secrets.windows(2).all(|w| w[0] == w[1]), "every loader sees the same secret");
+    let leftovers: Vec<_> =
+        std::fs::read_dir(dir.path().join("data")).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "no temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn a_malformed_dotenv_line_is_reported_without_its_content() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".env"), "GOOD=1\nAUTH_SECRET=\"unterminated-secret-value\n").unwrap();
+    let err = load(&[], dir.path()).unwrap_err();
+    assert!(err.0[0].starts_with(".env:"), "{err}");
+    assert!(!err.to_string().contains("unterminated-secret-value"), "{err}");
+}

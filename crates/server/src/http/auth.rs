@@ -57,32 +57,32 @@ fn resolve_ip(app: &App, req: &Request) -> IpAddr {
 pub async fn require_principal(State(app): State<App>, mut req: Request, next: Next) -> Response {
     let ip = resolve_ip(&app, &req);
     req.extensions_mut().insert(ClientIp(ip));
-    let outcome = match bearer(req.headers()) {
+    let address = LimitKey::address(ip);
+    let token = bearer(req.headers()).map(str::to_owned);
+    // An address in the penalty box gets no credential lookups, only cached principals pass.
+    if let Some(wait) = app.penalties.remaining(address) {
+        match token.as_deref().and_then(|t| app.auth.cached(t)) {
+            Some(principal) => return serve_principal(&app, principal, req, next).await,
+            None => return rate_limited_for(wait),
+        }
+    }
+    let outcome = match token.as_deref() {
         Some(token) => app.auth.authenticate(token).await,
         None => Err(Error::unauthorized()),
     };
     match outcome {
-        Ok(principal) => {
-            let decision = app.limiter.check(LimitKey::Principal(principal.id)).await;
-            let principal_id = principal.id;
-            let mut response = if decision.allowed {
-                req.extensions_mut().insert(Caller(principal));
-                next.run(req).await
-            } else {
-                rate_limited(&decision)
-            };
-            apply_headers(response.headers_mut(), &decision);
-            response.extensions_mut().insert(Served { principal_id: Some(principal_id) });
-            response
-        }
+        Ok(principal) => serve_principal(&app, principal, req, next).await,
         Err(err) if err.code() == ErrorCode::Unauthorized => {
-            // Failed or missing credentials still count against the caller's address.
-            let decision = app.limiter.check(LimitKey::Address(ip)).await;
+            // Failed or missing credentials count against the caller's address.
+            let decision = app.limiter.check(address).await;
             let mut response = if decision.allowed {
                 let mut r = ApiError(err).into_response();
                 r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
                 r
             } else {
+                if let Some(wait) = decision.retry_after {
+                    app.penalties.penalise(address, wait);
+                }
                 rate_limited(&decision)
             };
             apply_headers(response.headers_mut(), &decision);
@@ -92,14 +92,41 @@ pub async fn require_principal(State(app): State<App>, mut req: Request, next: N
     }
 }
 
+async fn serve_principal(app: &App, principal: Principal, mut req: Request, next: Next) -> Response {
+    let decision = app.limiter.check(LimitKey::Principal(principal.id)).await;
+    let principal_id = principal.id;
+    let mut response = if decision.allowed {
+        req.extensions_mut().insert(Caller(principal));
+        next.run(req).await
+    } else {
+        rate_limited(&decision)
+    };
+    apply_headers(response.headers_mut(), &decision);
+    response.extensions_mut().insert(Served { principal_id: Some(principal_id) });
+    response
+}
+
+/// Whether `headers` carry a credential that authenticates (for answers that must not reveal
+/// anything to anonymous callers, such as which methods a protected path allows).
+pub async fn is_authenticated(app: &App, headers: &HeaderMap) -> bool {
+    match bearer(headers) {
+        Some(token) => app.auth.authenticate(token).await.is_ok(),
+        None => false,
+    }
+}
+
 /// For the explicitly public routes: limited per client address.
 pub async fn limit_by_ip(State(app): State<App>, mut req: Request, next: Next) -> Response {
     let ip = resolve_ip(&app, &req);
     req.extensions_mut().insert(ClientIp(ip));
-    let decision = app.limiter.check(LimitKey::Address(ip)).await;
+    let decision = app.limiter.check(LimitKey::address(ip)).await;
     let mut response = if decision.allowed { next.run(req).await } else { rate_limited(&decision) };
     apply_headers(response.headers_mut(), &decision);
     response
+}
+
+fn rate_limited_for(wait: std::time::Duration) -> Response {
+    ApiError(Error::new(ErrorCode::RateLimited, "too many requests; slow down").with_retry_after(wait)).into_response()
 }
 
 fn rate_limited(decision: &RateDecision) -> Response {

@@ -6,8 +6,8 @@ use std::panic::AssertUnwindSafe;
 use std::time::Instant;
 
 use axum::body::Body;
-use axum::extract::{MatchedPath, Request};
-use axum::http::{HeaderValue, header};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use domain::ErrorCode;
@@ -42,7 +42,36 @@ fn sane_request_id(value: &HeaderValue) -> Option<String> {
     ok.then(|| s.to_owned())
 }
 
-pub async fn request_context(req: Request, next: Next) -> Response {
+/// The response headers every answer carries, set here (outermost) so that even the answer to a
+/// caught panic has them.
+#[derive(Clone, Copy)]
+pub struct Hardening {
+    pub hsts: bool,
+}
+
+const FIXED: [(HeaderName, &str); 5] = [
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+    (header::REFERRER_POLICY, "no-referrer"),
+    // The API serves data, never documents: nothing may load, frame or run from it.
+    (header::CONTENT_SECURITY_POLICY, "default-src 'none'; frame-ancestors 'none'"),
+    (header::CACHE_CONTROL, "no-store"),
+];
+
+fn harden(response: &mut Response, hardening: Hardening) {
+    let headers = response.headers_mut();
+    for (name, value) in FIXED {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    }
+    if hardening.hsts {
+        headers
+            .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+    }
+}
+
+pub async fn request_context(State(hardening): State<Hardening>, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let request_id =
         req.headers().get(REQUEST_ID).and_then(sane_request_id).unwrap_or_else(|| Uuid::now_v7().to_string());
@@ -70,6 +99,7 @@ pub async fn request_context(req: Request, next: Next) -> Response {
         .await;
 
     let mut response = response;
+    harden(&mut response, hardening);
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }

@@ -1,4 +1,4 @@
-//! Response hardening applied to everything, and CORS only when configured.
+//! CORS, off unless configured.
 
 use std::time::Duration;
 
@@ -6,27 +6,10 @@ use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use config::{CorsOrigins, Settings};
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::set_header::SetResponseHeaderLayer;
 
-pub fn harden(router: Router, settings: &Settings) -> Router {
-    let fixed: [(HeaderName, &'static str); 5] = [
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-        (header::REFERRER_POLICY, "no-referrer"),
-        // The API serves data, never documents: nothing may load, frame or run from it.
-        (header::CONTENT_SECURITY_POLICY, "default-src 'none'; frame-ancestors 'none'"),
-        (header::CACHE_CONTROL, "no-store"),
-    ];
-    let mut router = router;
-    for (name, value) in fixed {
-        router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
-    }
-    if settings.app_env == config::AppEnv::Prod {
-        router = router.layer(SetResponseHeaderLayer::if_not_present(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
-        ));
-    }
+/// CORS, only when `CORS_ORIGINS` is set. (The fixed security headers are set by the request
+/// context middleware, outermost, so that every answer carries them.)
+pub fn cors_if_configured(router: Router, settings: &Settings) -> Router {
     match &settings.cors_origins {
         None => router,
         Some(origins) => router.layer(cors(origins)),

@@ -32,7 +32,13 @@ pub async fn readyz(State(app): State<App>) -> Response {
     if readiness.ready() {
         Json(Status { status: "ready" }).into_response()
     } else {
-        let detail = if readiness.database { "migrations are not applied" } else { "the database is not reachable" };
+        let detail = if !readiness.database {
+            "the database is not reachable"
+        } else if !readiness.migrations {
+            "migrations are not applied"
+        } else {
+            "the object store is not reachable"
+        };
         ApiError(Error::new(ErrorCode::Unavailable, detail)).into_response()
     }
 }

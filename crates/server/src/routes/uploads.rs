@@ -96,8 +96,16 @@ pub async fn create(
     let mut multipart = multipart.map_err(|_| {
         Error::new(ErrorCode::UnsupportedMediaType, "send the file as multipart/form-data with one field named `file`")
     })?;
+    // Held until the answer: a trickling upload occupies one of a bounded number of slots.
+    let _slot = app.uploads.slot(&caller)?;
+    let idle = app.uploads.limits().idle_timeout;
     let mut pending = None;
-    while let Some(field) = multipart.next_field().await.map_err(|e| multipart_error(&e))? {
+    loop {
+        // The framing around the file is bounded by the same idle timeout as the file itself.
+        let next = tokio::time::timeout(idle, multipart.next_field())
+            .await
+            .map_err(|_| Error::new(ErrorCode::RequestTimeout, "the upload stalled; no data arrived for a while"))?;
+        let Some(field) = next.map_err(|e| multipart_error(&e))? else { break };
         if field.name() != Some("file") || pending.is_some() {
             if let Some(p) = pending.take() {
                 app::uploads::PendingUpload::abort(p).await;

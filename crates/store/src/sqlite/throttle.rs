@@ -57,6 +57,15 @@ impl LoginThrottle for SqliteStore {
         Ok(())
     }
 
+    async fn forgive(&self, key: &str) -> Result<()> {
+        sqlx::query("UPDATE login_throttle SET failures = MAX(failures - 1, 0) WHERE key = ?")
+            .bind(key)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
     async fn clear(&self, key: &str) -> Result<()> {
         sqlx::query("DELETE FROM login_throttle WHERE key = ?").bind(key).execute(&self.pool).await.map_err(db)?;
         Ok(())

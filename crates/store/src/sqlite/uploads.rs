@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use async_trait::async_trait;
 use domain::Result;
 use sqlx::Row as _;
@@ -85,12 +87,19 @@ impl Uploads for SqliteStore {
         })
     }
 
-    async fn upload_key_exists(&self, object_key: &str) -> Result<bool> {
-        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM uploads WHERE object_key = ?")
-            .bind(object_key)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
-        Ok(found.is_some())
+    async fn existing_upload_keys(&self, object_keys: &[String]) -> Result<HashSet<String>> {
+        let mut found = HashSet::new();
+        // SQLite caps bound parameters per statement; stay well below it.
+        for chunk in object_keys.chunks(500) {
+            let placeholders = vec!["?"; chunk.len()].join(", ");
+            let sql =
+                sqlx::AssertSqlSafe(format!("SELECT object_key FROM uploads WHERE object_key IN ({placeholders})"));
+            let mut query = sqlx::query_scalar::<_, String>(sql);
+            for key in chunk {
+                query = query.bind(key);
+            }
+            found.extend(query.fetch_all(&self.pool).await.map_err(db)?);
+        }
+        Ok(found)
     }
 }
