@@ -80,22 +80,28 @@ impl OpenAiCompatible {
             let resp = self.post(body).await?;
             if is_json(&resp) {
                 let bytes = resp.bytes().await.map_err(|err| transport(&err))?;
-                return Ok(Err(bytes));
+                return Ok(Opened::Whole(bytes));
             }
-            Ok::<_, Failed>(Ok(resp))
+            Ok::<_, Failed>(Opened::Events(resp))
         };
         let opened = tokio::time::timeout(idle, opened).await.unwrap_or_else(|_| {
             tracing::warn!(idle_ms = idle.as_millis(), "the language model did not start answering");
             Err(LlmError::Timeout.into())
         })?;
         match opened {
-            Ok(resp) => Ok(Live::new(resp, idle).primed().await?),
-            Err(whole) => Ok(Live::whole(&whole)?),
+            Opened::Events(resp) => Ok(Live::new(resp, idle).primed().await?),
+            Opened::Whole(body) => Ok(Live::whole(&body)?),
         }
     }
 }
 
-/// Some servers ignore `stream: true` and answer in one JSON document.
+/// How a streamed request was answered.
+enum Opened {
+    Events(reqwest::Response),
+    /// Some servers ignore `stream: true` and answer in one JSON document.
+    Whole(Bytes),
+}
+
 fn is_json(resp: &reqwest::Response) -> bool {
     resp.headers()
         .get(CONTENT_TYPE)
