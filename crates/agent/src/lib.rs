@@ -1,0 +1,3 @@
+//! Agents. For now: the `Llm` port and its OpenAI-compatible adapter.
+
+pub mod llm;
