@@ -5,7 +5,9 @@
 mod error;
 mod principal;
 mod role;
+mod run;
 
 pub use error::{Error, ErrorCode, Result};
 pub use principal::{Credential, Principal, PrincipalKind};
 pub use role::Role;
+pub use run::{InvalidTransition, RunEvent, RunStatus, transition};

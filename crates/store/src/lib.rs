@@ -11,8 +11,9 @@ mod port;
 mod sqlite;
 
 pub use model::{
-    ApiKeyRecord, LoginSessionRecord, NewApiKey, NewUser, ThrottleRecord, UploadRecord, UploadUsage, UserRecord,
+    ApiKeyRecord, EffectRecord, LoginSessionRecord, NewApiKey, NewRun, NewUser, RunChange, RunEventRecord, RunRecord,
+    ThrottleRecord, UploadRecord, UploadUsage, UserRecord,
 };
 pub use open::open;
-pub use port::{ApiKeys, Health, LoginSessions, LoginThrottle, Store, Uploads, Users};
+pub use port::{ApiKeys, Health, LoginSessions, LoginThrottle, Runs, Store, Uploads, Users};
 pub use sqlite::SqliteStore;

@@ -83,3 +83,70 @@ pub struct UploadUsage {
     pub count: u64,
     pub bytes: u64,
 }
+
+/// A run as created: queued, not yet claimed.
+#[derive(Debug, Clone)]
+pub struct NewRun {
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    pub session_id: Option<Uuid>,
+    pub task: String,
+    pub input: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRecord {
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    pub session_id: Option<Uuid>,
+    pub task: String,
+    pub input: serde_json::Value,
+    pub status: domain::RunStatus,
+    /// Where a resumed or re-claimed run continues from.
+    pub checkpoint: Option<serde_json::Value>,
+    pub question: Option<serde_json::Value>,
+    pub result: Option<serde_json::Value>,
+    pub error_code: Option<String>,
+    pub lease_owner: Option<String>,
+    pub lease_until: Option<DateTime<Utc>>,
+    /// How many times the run was claimed (a re-claim after a crash counts).
+    pub attempts: u32,
+    /// While waiting: when it expires.
+    pub expires_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What a transition writes besides the status. Fields the event does not use are ignored.
+#[derive(Debug, Clone, Default)]
+pub struct RunChange {
+    /// Replaces the checkpoint when set (any event).
+    pub checkpoint: Option<serde_json::Value>,
+    /// The question (Pause).
+    pub question: Option<serde_json::Value>,
+    /// When a paused run expires (Pause).
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The result (Succeed).
+    pub result: Option<serde_json::Value>,
+    /// The error code (Fail).
+    pub error_code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunEventRecord {
+    pub run_id: Uuid,
+    pub seq: u64,
+    pub kind: String,
+    pub data: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The outcome of recording a side effect under its idempotency key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EffectRecord {
+    /// False when the key was already recorded: the effect had been applied before, and
+    /// `result` is the earlier result.
+    pub fresh: bool,
+    pub result: serde_json::Value,
+}

@@ -7,7 +7,8 @@ use domain::Result;
 use uuid::Uuid;
 
 use crate::model::{
-    ApiKeyRecord, LoginSessionRecord, NewApiKey, NewUser, ThrottleRecord, UploadRecord, UploadUsage, UserRecord,
+    ApiKeyRecord, EffectRecord, LoginSessionRecord, NewApiKey, NewRun, NewUser, RunChange, RunEventRecord, RunRecord,
+    ThrottleRecord, UploadRecord, UploadUsage, UserRecord,
 };
 
 #[async_trait]
@@ -87,7 +88,61 @@ pub trait Uploads: Send + Sync {
     async fn existing_upload_keys(&self, object_keys: &[String]) -> Result<std::collections::HashSet<String>>;
 }
 
-/// Everything the services need from a database.
-pub trait Store: Health + Users + LoginSessions + ApiKeys + LoginThrottle + Uploads + Send + Sync + 'static {}
+#[async_trait]
+pub trait Runs: Send + Sync {
+    async fn create_run(&self, run: &NewRun) -> Result<RunRecord>;
+    async fn run(&self, id: Uuid) -> Result<Option<RunRecord>>;
+    /// Atomically takes the oldest claimable run — queued, or running under a lease that lapsed
+    /// (its instance died) — for `worker` until `lease_until`. No run is ever held by two workers.
+    async fn claim_run(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> Result<Option<RunRecord>>;
+    /// Extends the lease while `worker` still holds it; false when the lease was lost.
+    async fn renew_lease(&self, id: Uuid, worker: &str, lease_until: DateTime<Utc>) -> Result<bool>;
+    /// Applies `event` only if the run is still in `from` (and, when running, leased by `worker`),
+    /// writing `change`; false when the run moved on meanwhile. Invalid events are refused.
+    async fn transition_run(
+        &self,
+        id: Uuid,
+        from: domain::RunStatus,
+        event: domain::RunEvent,
+        worker: Option<&str>,
+        change: &RunChange,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// Expires every waiting run whose deadline has passed; returns their ids.
+    async fn expire_waiting_runs(&self, now: DateTime<Utc>) -> Result<Vec<Uuid>>;
+    /// Appends to the run's event log; returns the event's sequence number (1, 2, …).
+    async fn append_run_event(
+        &self,
+        run_id: Uuid,
+        kind: &str,
+        data: &serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> Result<u64>;
+    /// Events after `after` (exclusive), oldest first.
+    async fn run_events(&self, run_id: Uuid, after: u64, limit: u32) -> Result<Vec<RunEventRecord>>;
+    /// Records an applied side effect; when the key exists already, returns the earlier result.
+    async fn record_effect(
+        &self,
+        key: &str,
+        run_id: Uuid,
+        result: &serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> Result<EffectRecord>;
+    async fn effect(&self, key: &str) -> Result<Option<serde_json::Value>>;
+}
 
-impl<T> Store for T where T: Health + Users + LoginSessions + ApiKeys + LoginThrottle + Uploads + Send + Sync + 'static {}
+/// Everything the services need from a database.
+pub trait Store:
+    Health + Users + LoginSessions + ApiKeys + LoginThrottle + Uploads + Runs + Send + Sync + 'static
+{
+}
+
+impl<T> Store for T where
+    T: Health + Users + LoginSessions + ApiKeys + LoginThrottle + Uploads + Runs + Send + Sync + 'static
+{
+}

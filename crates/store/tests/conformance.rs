@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
-use domain::{ErrorCode, Role};
-use store::{NewApiKey, NewUser, Store};
+use domain::{ErrorCode, Role, RunEvent, RunStatus};
+use store::{NewApiKey, NewUser, RunChange, Store};
 use uuid::Uuid;
 
 async fn sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
@@ -131,11 +131,162 @@ async fn health_reports_migrations(store: Arc<dyn Store>) {
     assert!(store.migrations_applied().await.unwrap(), "migrating twice is a no-op");
 }
 
+fn new_run(task: &str) -> store::NewRun {
+    store::NewRun {
+        id: Uuid::now_v7(),
+        owner_id: Uuid::now_v7(),
+        session_id: None,
+        task: task.into(),
+        input: serde_json::json!({"customer": "Toko Maju", "text": "aqua 600ml 2 dus"}),
+        created_at: Utc::now(),
+    }
+}
+
+async fn a_run_is_claimed_by_one_worker_under_a_lease(store: Arc<dyn Store>) {
+    let run = store.create_run(&new_run("process_order")).await.unwrap();
+    assert_eq!(run.status, RunStatus::Queued);
+    assert_eq!(run.input["customer"], "Toko Maju");
+    let now = Utc::now();
+    let claimed = store.claim_run("worker-a", now, now + Duration::seconds(30)).await.unwrap().unwrap();
+    assert_eq!((claimed.id, claimed.status, claimed.attempts), (run.id, RunStatus::Running, 1));
+    assert_eq!(claimed.lease_owner.as_deref(), Some("worker-a"));
+    assert!(store.claim_run("worker-b", now, now + Duration::seconds(30)).await.unwrap().is_none(), "held by a");
+    assert!(store.renew_lease(run.id, "worker-a", now + Duration::seconds(60)).await.unwrap());
+    assert!(!store.renew_lease(run.id, "worker-b", now + Duration::seconds(60)).await.unwrap());
+}
+
+async fn a_lapsed_lease_lets_another_worker_continue_and_fences_the_old_one(store: Arc<dyn Store>) {
+    let run = store.create_run(&new_run("process_order")).await.unwrap();
+    let t0 = Utc::now();
+    store.claim_run("worker-a", t0, t0 + Duration::seconds(10)).await.unwrap().unwrap();
+    let checkpoint = RunChange { checkpoint: Some(serde_json::json!({"step": 3})), ..RunChange::default() };
+    // worker-a dies; after the lease lapses worker-b takes over from the last checkpoint.
+    let later = t0 + Duration::seconds(11);
+    let reclaimed = store.claim_run("worker-b", later, later + Duration::seconds(10)).await.unwrap().unwrap();
+    assert_eq!((reclaimed.id, reclaimed.attempts), (run.id, 2));
+    assert!(!store.renew_lease(run.id, "worker-a", later + Duration::seconds(60)).await.unwrap(), "a lost its lease");
+    let stale = store
+        .transition_run(run.id, RunStatus::Running, RunEvent::Succeed, Some("worker-a"), &checkpoint, later)
+        .await
+        .unwrap();
+    assert!(!stale, "the old worker cannot finish a run it no longer holds");
+    let done = RunChange { result: Some(serde_json::json!({"ok": true})), ..RunChange::default() };
+    assert!(
+        store
+            .transition_run(run.id, RunStatus::Running, RunEvent::Succeed, Some("worker-b"), &done, later)
+            .await
+            .unwrap()
+    );
+    let finished = store.run(run.id).await.unwrap().unwrap();
+    assert_eq!(finished.status, RunStatus::Succeeded);
+    assert_eq!(finished.result, Some(serde_json::json!({"ok": true})));
+    assert_eq!(finished.lease_owner, None);
+}
+
+async fn a_paused_run_waits_resumes_on_any_worker_or_expires(store: Arc<dyn Store>) {
+    let now = Utc::now();
+    let run = store.create_run(&new_run("process_order")).await.unwrap();
+    store.claim_run("worker-a", now, now + Duration::seconds(30)).await.unwrap().unwrap();
+    let question = serde_json::json!({"kind": "confirm_lines", "lines": [{"line": 3}]});
+    let pause = RunChange {
+        question: Some(question.clone()),
+        expires_at: Some(now + Duration::hours(24)),
+        checkpoint: Some(serde_json::json!({"matched": [1, 2]})),
+        ..RunChange::default()
+    };
+    assert!(
+        store.transition_run(run.id, RunStatus::Running, RunEvent::Pause, Some("worker-a"), &pause, now).await.unwrap()
+    );
+    let waiting = store.run(run.id).await.unwrap().unwrap();
+    assert_eq!(
+        (waiting.status, waiting.question.clone(), waiting.lease_owner.clone()),
+        (RunStatus::Waiting, Some(question), None)
+    );
+    assert!(store.expire_waiting_runs(now + Duration::hours(23)).await.unwrap().is_empty(), "not yet due");
+
+    // Resumed through any instance: queued again, claimable by another worker, checkpoint kept.
+    assert!(
+        store
+            .transition_run(run.id, RunStatus::Waiting, RunEvent::Resume, None, &RunChange::default(), now)
+            .await
+            .unwrap()
+    );
+    let resumed = store.claim_run("worker-b", now, now + Duration::seconds(30)).await.unwrap().unwrap();
+    assert_eq!(resumed.checkpoint, Some(serde_json::json!({"matched": [1, 2]})));
+    assert_eq!(resumed.question, None);
+
+    // A second pause that nobody answers expires, and an expired run cannot be resumed.
+    assert!(
+        store.transition_run(run.id, RunStatus::Running, RunEvent::Pause, Some("worker-b"), &pause, now).await.unwrap()
+    );
+    assert_eq!(store.expire_waiting_runs(now + Duration::hours(25)).await.unwrap(), [run.id]);
+    assert_eq!(store.run(run.id).await.unwrap().unwrap().status, RunStatus::Expired);
+    let err = store
+        .transition_run(run.id, RunStatus::Expired, RunEvent::Resume, None, &RunChange::default(), now)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict);
+    assert!(
+        !store
+            .transition_run(run.id, RunStatus::Waiting, RunEvent::Resume, None, &RunChange::default(), now)
+            .await
+            .unwrap()
+    );
+}
+
+async fn run_events_are_numbered_and_replayable(store: Arc<dyn Store>) {
+    let run = store.create_run(&new_run("free_form")).await.unwrap();
+    let now = Utc::now();
+    for i in 1..=5u64 {
+        let seq = store.append_run_event(run.id, "progress", &serde_json::json!({"done": i}), now).await.unwrap();
+        assert_eq!(seq, i);
+    }
+    let replay = store.run_events(run.id, 2, 100).await.unwrap();
+    assert_eq!(replay.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 4, 5]);
+    assert_eq!(replay[0].data["done"], 3);
+    assert_eq!(store.run_events(run.id, 0, 2).await.unwrap().len(), 2, "limited");
+}
+
+async fn a_side_effect_is_recorded_once(store: Arc<dyn Store>) {
+    let run = store.create_run(&new_run("process_order")).await.unwrap();
+    let now = Utc::now();
+    let first = store.record_effect("key-1", run.id, &serde_json::json!({"oos_id": 7}), now).await.unwrap();
+    assert!(first.fresh);
+    let replay = store.record_effect("key-1", run.id, &serde_json::json!({"oos_id": 8}), now).await.unwrap();
+    assert!(!replay.fresh, "a replayed step finds the effect already applied");
+    assert_eq!(replay.result, serde_json::json!({"oos_id": 7}), "and gets the original result");
+    assert_eq!(store.effect("key-2").await.unwrap(), None);
+}
+
+async fn competing_workers_never_claim_the_same_run(store: Arc<dyn Store>) {
+    let mut ids = std::collections::HashSet::new();
+    for _ in 0..20 {
+        ids.insert(store.create_run(&new_run("free_form")).await.unwrap().id);
+    }
+    let now = Utc::now();
+    let workers = (0..4).map(|w| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut mine = Vec::new();
+            while let Some(run) = store.claim_run(&format!("w{w}"), now, now + Duration::seconds(60)).await.unwrap() {
+                mine.push(run.id);
+            }
+            mine
+        })
+    });
+    let mut claimed = Vec::new();
+    for w in workers {
+        claimed.extend(w.await.unwrap());
+    }
+    assert_eq!(claimed.len(), 20, "every run claimed exactly once: {claimed:?}");
+    assert_eq!(claimed.into_iter().collect::<std::collections::HashSet<_>>(), ids);
+}
+
 macro_rules! adapter {
     ($backend:ident, $($story:ident),+ $(,)?) => {
         mod $backend {
             $(
-                #[tokio::test]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $story() {
                     let (store, _guard) = super::$backend().await;
                     super::$story(store).await;
@@ -153,6 +304,12 @@ adapter!(
     throttle_counts_within_a_window_and_locks,
     purge_removes_only_what_expired,
     health_reports_migrations,
+    a_run_is_claimed_by_one_worker_under_a_lease,
+    a_lapsed_lease_lets_another_worker_continue_and_fences_the_old_one,
+    a_paused_run_waits_resumes_on_any_worker_or_expires,
+    run_events_are_numbered_and_replayable,
+    a_side_effect_is_recorded_once,
+    competing_workers_never_claim_the_same_run,
 );
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 
 mod auth;
 mod health;
+mod runs;
 mod throttle;
 mod uploads;
 mod users;
