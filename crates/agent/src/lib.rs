@@ -4,9 +4,10 @@
 
 pub mod approval;
 pub mod llm;
-pub mod run;
 pub mod tools;
 
 pub use approval::{Approval, ApprovalError, Origin, idempotency_key, needs_approval};
-pub use run::{InvalidTransition, RunEvent, RunStatus, transition};
+/// The run state machine lives in `domain` (the store persists it); re-exported for convenience.
+pub use domain::{InvalidTransition, RunEvent, RunStatus, transition};
+pub mod runs;
 pub use tools::{ArgsHash, CallError, Effect, RegistryError, ToolDef, ToolRegistry, ValidatedCall};

@@ -1,6 +1,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use agent::runs::TaskRegistry;
 use config::Settings;
 use domain::Result;
 use store::Store;
@@ -20,6 +21,7 @@ pub struct App {
     pub limiter: Arc<dyn RateLimiter>,
     pub penalties: Arc<PenaltyBox>,
     pub uploads: UploadService,
+    pub runs: agent::runs::RunService,
     last_reconcile: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
 
@@ -43,6 +45,7 @@ impl App {
         let auth = AuthService::new(store.clone(), &settings);
         let limiter: Arc<dyn RateLimiter> = Arc::new(LocalRateLimiter::per_minute(settings.rate_limit_per_minute));
         let uploads = UploadService::new(store.clone(), objects.clone(), UploadLimits::from_settings(&settings));
+        let runs = agent::runs::RunService::new(store.clone(), TaskRegistry::default(), settings.work_interrupt_ttl);
         Self {
             settings,
             store,
@@ -51,8 +54,15 @@ impl App {
             limiter,
             penalties: Arc::default(),
             uploads,
+            runs,
             last_reconcile: Arc::default(),
         }
+    }
+
+    /// Replaces the registry of named Work tasks (the product registers its own; tests theirs).
+    pub fn with_tasks(mut self, tasks: TaskRegistry) -> Self {
+        self.runs = agent::runs::RunService::new(self.store.clone(), tasks, self.settings.work_interrupt_ttl);
+        self
     }
 
     /// Each dependency answers within a short deadline, so a hung database reads as not ready

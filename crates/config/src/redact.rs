@@ -34,6 +34,7 @@ impl Settings {
             "UPLOAD_MAX_CONCURRENT_PER_OWNER": self.upload_max_concurrent_per_owner,
             "RATE_LIMIT_PER_MINUTE": self.rate_limit_per_minute,
             "WORK_INTERRUPT_TTL": format!("{}s", self.work_interrupt_ttl.as_secs()),
+            "WORK_LEASE": format!("{}s", self.work_lease.as_secs()),
             "CORS_ORIGINS": match &self.cors_origins {
                 None => Value::Null,
                 Some(CorsOrigins::Any) => json!("*"),

@@ -149,6 +149,11 @@ pub async fn start(
         None => None,
     };
     spawn_housekeeping(app.clone(), stopped.clone());
+    agent::runs::RunEngine::spawn(
+        app.runs.clone(),
+        agent::runs::EngineConfig::new(app.settings.work_interrupt_ttl, app.settings.work_lease),
+        stopped.clone(),
+    );
 
     let limits = serve::Limits {
         max_connections: app.settings.max_connections,

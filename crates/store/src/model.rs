@@ -105,6 +105,8 @@ pub struct RunRecord {
     pub status: domain::RunStatus,
     /// Where a resumed or re-claimed run continues from.
     pub checkpoint: Option<serde_json::Value>,
+    /// The latest progress report.
+    pub progress: Option<serde_json::Value>,
     pub question: Option<serde_json::Value>,
     pub result: Option<serde_json::Value>,
     pub error_code: Option<String>,

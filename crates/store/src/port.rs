@@ -113,6 +113,8 @@ pub trait Runs: Send + Sync {
         change: &RunChange,
         now: DateTime<Utc>,
     ) -> Result<bool>;
+    /// Records the latest progress report and appends it to the event log; returns its sequence.
+    async fn report_run_progress(&self, id: Uuid, progress: &serde_json::Value, now: DateTime<Utc>) -> Result<u64>;
     /// Expires every waiting run whose deadline has passed; returns their ids.
     async fn expire_waiting_runs(&self, now: DateTime<Utc>) -> Result<Vec<Uuid>>;
     /// Appends to the run's event log; returns the event's sequence number (1, 2, …).

@@ -4,6 +4,7 @@ mod auth;
 mod errors;
 mod limits;
 mod ops;
+mod runs;
 mod support;
 mod uploads;
 mod uploads_support;

@@ -40,12 +40,21 @@ impl TestServer {
     }
 
     pub async fn start_with(extra: &[(&str, &str)], routes: Option<OpenApiRouter<App>>) -> Self {
+        Self::start_full(extra, routes, None).await
+    }
+
+    /// With test-only Work tasks registered.
+    pub async fn start_full(
+        extra: &[(&str, &str)],
+        routes: Option<OpenApiRouter<App>>,
+        tasks: Option<agent::runs::TaskRegistry>,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let settings = Settings::load(EnvSource::from_vars(vars(dir.path(), extra), dir.path())).expect("settings");
         std::fs::create_dir_all(&settings.data_dir).expect("data dir");
         let store = store::open(&settings.database_url).await.expect("store");
         store.migrate().await.expect("migrate");
-        Self::serve(dir, settings, store, routes).await
+        Self::serve_tasks(dir, settings, store, routes, tasks).await
     }
 
     pub async fn serve(
@@ -54,8 +63,21 @@ impl TestServer {
         store: std::sync::Arc<dyn store::Store>,
         routes: Option<OpenApiRouter<App>>,
     ) -> Self {
+        Self::serve_tasks(dir, settings, store, routes, None).await
+    }
+
+    pub async fn serve_tasks(
+        dir: tempfile::TempDir,
+        settings: Settings,
+        store: std::sync::Arc<dyn store::Store>,
+        routes: Option<OpenApiRouter<App>>,
+        tasks: Option<agent::runs::TaskRegistry>,
+    ) -> Self {
         let objects = store::objects::open(&settings.object_store_url, &settings.s3).await.expect("object store");
-        let app = App::new(settings, store, objects);
+        let mut app = App::new(settings, store, objects);
+        if let Some(tasks) = tasks {
+            app = app.with_tasks(tasks);
+        }
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let handle = server::start(app.clone(), listener, routes).await.expect("start");
         let addr = handle.addr;

@@ -83,6 +83,9 @@ pub struct Settings {
     pub upload_max_concurrent_per_owner: usize,
     pub rate_limit_per_minute: u32,
     pub work_interrupt_ttl: Duration,
+    /// How long a worker's claim on a run lasts without renewal; a crashed instance's runs are
+    /// taken over after it lapses.
+    pub work_lease: Duration,
     pub cors_origins: Option<CorsOrigins>,
     pub metrics_port: Option<u16>,
     pub trusted_proxies: Vec<IpNet>,
@@ -240,6 +243,7 @@ impl Settings {
         let rate_limit_per_minute =
             opt(&env, &mut p, "RATE_LIMIT_PER_MINUTE", 120, |n, r| parse::number(n, r, 1u32, 10_000_000));
         let work_interrupt_ttl = opt(&env, &mut p, "WORK_INTERRUPT_TTL", Duration::from_secs(86_400), parse::duration);
+        let work_lease = opt(&env, &mut p, "WORK_LEASE", Duration::from_secs(30), parse::duration);
         let auth_token_ttl = opt(&env, &mut p, "AUTH_TOKEN_TTL", Duration::from_secs(12 * 3600), parse::duration);
         let request_timeout = opt(&env, &mut p, "REQUEST_TIMEOUT", Duration::from_secs(30), parse::duration);
         let shutdown_grace = opt(&env, &mut p, "SHUTDOWN_GRACE", Duration::from_secs(30), parse::duration);
@@ -317,6 +321,7 @@ impl Settings {
             upload_max_concurrent_per_owner,
             rate_limit_per_minute,
             work_interrupt_ttl,
+            work_lease,
             cors_origins,
             metrics_port,
             trusted_proxies,

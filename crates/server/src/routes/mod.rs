@@ -4,6 +4,7 @@
 mod health;
 mod identity;
 mod ops;
+mod runs;
 mod uploads;
 
 pub use ops::render_metrics;
@@ -56,6 +57,11 @@ pub fn protected() -> OpenApiRouter<App> {
         .routes(routes!(uploads::list))
         .routes(routes!(uploads::get, uploads::delete))
         .routes(routes!(uploads::content))
+        .routes(routes!(runs::start))
+        .routes(routes!(runs::get))
+        .routes(routes!(runs::resume))
+        .routes(routes!(runs::cancel))
+        .routes(routes!(runs::events))
 }
 
 /// Protected routes whose request bodies are large and slow by nature (uploads): they get their

@@ -8,6 +8,7 @@ CREATE TABLE runs (
     input         TEXT NOT NULL,              -- JSON
     status        TEXT NOT NULL CHECK (status IN ('queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled', 'expired')),
     checkpoint    TEXT,                       -- JSON: where a resumed or re-claimed run continues
+    progress      TEXT,                       -- JSON: the latest progress report
     question      TEXT,                       -- JSON, while waiting
     result        TEXT,                       -- JSON, when succeeded
     error_code    TEXT,                       -- when failed

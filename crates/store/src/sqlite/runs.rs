@@ -11,7 +11,7 @@ use super::{SqliteStore, ms, opt_time, time};
 use crate::error::{corrupt, db};
 use crate::{EffectRecord, NewRun, RunChange, RunEventRecord, RunRecord, Runs};
 
-const COLUMNS: &str = "id, owner_id, session_id, task, input, status, checkpoint, question, result, error_code, \
+const COLUMNS: &str = "id, owner_id, session_id, task, input, status, checkpoint, progress, question, result, error_code, \
                        lease_owner, lease_until, attempts, expires_at, created_at, updated_at";
 
 fn json(text: &str) -> Result<serde_json::Value> {
@@ -32,6 +32,7 @@ fn record(row: &sqlx::sqlite::SqliteRow) -> Result<RunRecord> {
         input: json(&row.try_get::<String, _>("input").map_err(db)?)?,
         status: RunStatus::parse(&status).ok_or_else(|| corrupt("run status"))?,
         checkpoint: opt_json(row.try_get("checkpoint").map_err(db)?)?,
+        progress: opt_json(row.try_get("progress").map_err(db)?)?,
         question: opt_json(row.try_get("question").map_err(db)?)?,
         result: opt_json(row.try_get("result").map_err(db)?)?,
         error_code: row.try_get("error_code").map_err(db)?,
@@ -158,6 +159,17 @@ impl Runs for SqliteStore {
         .await
         .map_err(db)?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn report_run_progress(&self, id: Uuid, progress: &serde_json::Value, now: DateTime<Utc>) -> Result<u64> {
+        sqlx::query("UPDATE runs SET progress = ?, updated_at = ? WHERE id = ?")
+            .bind(text(progress))
+            .bind(ms(now))
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        self.append_run_event(id, "progress", progress, now).await
     }
 
     async fn expire_waiting_runs(&self, now: DateTime<Utc>) -> Result<Vec<Uuid>> {
