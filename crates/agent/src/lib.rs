@@ -3,6 +3,7 @@
 //! persistence and execution build on them.
 
 pub mod approval;
+pub mod assistant;
 pub mod llm;
 pub mod tools;
 
