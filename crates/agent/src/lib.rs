@@ -4,6 +4,7 @@
 
 pub mod approval;
 pub mod assistant;
+pub mod chat;
 pub mod llm;
 pub mod tools;
 

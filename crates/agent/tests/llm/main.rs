@@ -1,5 +1,6 @@
 //! The OpenAI-compatible adapter against a fake provider over real sockets.
 
+mod agent_loop;
 mod breaker;
 mod chat;
 mod errors;
