@@ -309,3 +309,23 @@ async fn shutting_the_server_down_closes_sockets_with_1001() {
     assert_eq!(close_code(&mut socket).await, u16::from(CloseCode::Away));
     stopping.await.unwrap().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_socket_follows_at_most_16_runs_at_once() {
+    let server = server_with_task().await;
+    let token = server.token("ana", Role::Staff).await;
+    let mut socket = connect(&server, &token).await;
+    send(&mut socket, json!({"type": "run.start", "task": "ask_then_echo", "input": {"text": "x"}})).await;
+    let run_id = next_frame(&mut socket).await["run_id"].as_str().unwrap().to_owned();
+    // A waiting run never finishes on its own, so every subscription stays live.
+    for _ in 0..17 {
+        send(&mut socket, json!({"type": "subscribe", "run_id": run_id})).await;
+    }
+    let refused = loop {
+        let frame = next_frame(&mut socket).await;
+        if frame["type"] == "error" {
+            break frame;
+        }
+    };
+    assert_eq!(refused["code"], "rate_limited", "{refused}");
+}

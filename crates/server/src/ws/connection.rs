@@ -137,7 +137,7 @@ impl Session {
             }
         };
         let outcome = match frame {
-            ClientFrame::Ping => {
+            ClientFrame::Ping {} => {
                 self.outbox.push(frames::pong());
                 Ok(())
             }

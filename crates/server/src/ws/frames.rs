@@ -10,8 +10,9 @@ use uuid::Uuid;
 #[derive(Debug, Deserialize, PartialEq)]
 #[serde(tag = "type", deny_unknown_fields)]
 pub(crate) enum ClientFrame {
+    /// A struct variant (not a unit one) so that extra fields are refused here too.
     #[serde(rename = "ping")]
-    Ping,
+    Ping {},
     #[serde(rename = "subscribe")]
     Subscribe { run_id: Uuid },
     #[serde(rename = "run.start")]
@@ -87,7 +88,7 @@ mod tests {
     #[test]
     fn known_frames_parse_and_mistakes_are_told_apart() {
         let id = Uuid::now_v7();
-        assert_eq!(parse(r#"{"type":"ping"}"#), Ok(ClientFrame::Ping));
+        assert_eq!(parse(r#"{"type":"ping"}"#), Ok(ClientFrame::Ping {}));
         assert_eq!(
             parse(&format!(r#"{{"type":"subscribe","run_id":"{id}"}}"#)),
             Ok(ClientFrame::Subscribe { run_id: id })
