@@ -64,3 +64,19 @@ impl Outbox {
         let _ = self.close.try_send(close);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_outbox_closes_the_connection_instead_of_growing() {
+        let (outbox, mut inbox) = Outbox::new("req-1".into());
+        for _ in 0..OUTBOX_CAPACITY {
+            assert!(outbox.push(serde_json::json!({"type": "pong"})));
+        }
+        assert!(!outbox.push(serde_json::json!({"type": "pong"})), "the 65th frame is not queued");
+        assert_eq!(inbox.close.try_recv().ok(), Some(SLOW_CONSUMER));
+        assert_eq!(inbox.frames.len(), OUTBOX_CAPACITY);
+    }
+}
