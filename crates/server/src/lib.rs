@@ -4,6 +4,7 @@
 pub mod http;
 mod routes;
 mod serve;
+mod ws;
 
 use std::collections::HashSet;
 use std::future::IntoFuture as _;
@@ -38,6 +39,12 @@ pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
 /// Builds the complete router. `extra` routes join the protected side (used by tests to inject
 /// faults such as a panicking or slow handler; the product itself passes none).
 pub fn router(app: App, extra: Option<OpenApiRouter<App>>) -> Router {
+    // Without a server to stop, sockets are never told to close for shutdown.
+    router_stopping_with(app, extra, watch::channel(false).1)
+}
+
+/// The router, with open WebSockets closed (1001) when `stopped` turns true.
+fn router_stopping_with(app: App, extra: Option<OpenApiRouter<App>>, stopped: watch::Receiver<bool>) -> Router {
     let settings = app.settings.clone();
     let timeout = TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, settings.request_timeout);
     let overload = ServiceBuilder::new()
@@ -65,9 +72,12 @@ pub fn router(app: App, extra: Option<OpenApiRouter<App>>) -> Router {
         .route_layer(DefaultBodyLimit::max(upload_limit))
         .route_layer(overload)
         .route_layer(authenticated());
+    // Authenticates inside its handler (see `routes::gateway`); no request timeout, since the
+    // upgrade answers at once and the socket then lives on its own limits.
+    let gateway = routes::gateway().route_layer(axum::Extension(ws::Gateway::new(stopped))).route_layer(by_ip());
     let public_paths: Arc<HashSet<String>> =
         Arc::new(routes::public().split_for_parts().1.paths.paths.keys().cloned().collect());
-    let (router, doc) = protected.merge(uploads).merge(sign_in).merge(probes).split_for_parts();
+    let (router, doc) = protected.merge(uploads).merge(sign_in).merge(probes).merge(gateway).split_for_parts();
     let doc = Arc::new(doc.to_pretty_json().unwrap_or_default());
 
     let router = router
@@ -159,7 +169,7 @@ pub async fn start(
         max_connections: app.settings.max_connections,
         header_read_timeout: app.settings.header_read_timeout,
     };
-    let router = router(app, extra);
+    let router = router_stopping_with(app, extra, stopped.clone());
     let task = tokio::spawn(serve::run(listener, router, stopped, limits));
     Ok(ServerHandle { addr, metrics_addr, stop, task })
 }

@@ -12,8 +12,8 @@ mod sqlite;
 
 pub use model::{
     ApiKeyRecord, EffectRecord, LoginSessionRecord, NewApiKey, NewRun, NewUser, RunChange, RunEventRecord, RunRecord,
-    ThrottleRecord, UploadRecord, UploadUsage, UserRecord,
+    ThrottleRecord, TicketGrant, UploadRecord, UploadUsage, UserRecord,
 };
 pub use open::open;
-pub use port::{ApiKeys, Health, LoginSessions, LoginThrottle, Runs, Store, Uploads, Users};
+pub use port::{ApiKeys, Health, LoginSessions, LoginThrottle, Runs, Store, Tickets, Uploads, Users};
 pub use sqlite::SqliteStore;

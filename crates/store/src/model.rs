@@ -152,3 +152,12 @@ pub struct EffectRecord {
     pub fresh: bool,
     pub result: serde_json::Value,
 }
+
+/// Who a WebSocket ticket was issued to, and through which credential (login session or API key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketGrant {
+    pub principal_id: Uuid,
+    /// `user` or `api_key`.
+    pub principal_kind: String,
+    pub credential_id: Uuid,
+}

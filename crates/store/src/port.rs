@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::model::{
     ApiKeyRecord, EffectRecord, LoginSessionRecord, NewApiKey, NewRun, NewUser, RunChange, RunEventRecord, RunRecord,
-    ThrottleRecord, UploadRecord, UploadUsage, UserRecord,
+    ThrottleRecord, TicketGrant, UploadRecord, UploadUsage, UserRecord,
 };
 
 #[async_trait]
@@ -19,7 +19,7 @@ pub trait Health: Send + Sync {
     async fn migrations_applied(&self) -> Result<bool>;
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<()>;
-    /// Drops expired sessions and stale throttle rows; returns how many rows went.
+    /// Drops expired sessions, WebSocket tickets and stale throttle rows; returns how many rows went.
     async fn purge_expired(&self, now: DateTime<Utc>, throttle_older_than: DateTime<Utc>) -> Result<u64>;
 }
 
@@ -138,13 +138,22 @@ pub trait Runs: Send + Sync {
     async fn effect(&self, key: &str) -> Result<Option<serde_json::Value>>;
 }
 
+#[async_trait]
+pub trait Tickets: Send + Sync {
+    /// Stores a single-use ticket, by its keyed hash only.
+    async fn create_ticket(&self, ticket_hash: &[u8], grant: &TicketGrant, expires_at: DateTime<Utc>) -> Result<()>;
+    /// Marks the ticket used, atomically, only if it is unused and unexpired at `now`; returns
+    /// its grant then, `None` otherwise. Two instances redeeming at once: exactly one gets it.
+    async fn consume_ticket(&self, ticket_hash: &[u8], now: DateTime<Utc>) -> Result<Option<TicketGrant>>;
+}
+
 /// Everything the services need from a database.
 pub trait Store:
-    Health + Users + LoginSessions + ApiKeys + LoginThrottle + Uploads + Runs + Send + Sync + 'static
+    Health + Users + LoginSessions + ApiKeys + LoginThrottle + Uploads + Runs + Tickets + Send + Sync + 'static
 {
 }
 
 impl<T> Store for T where
-    T: Health + Users + LoginSessions + ApiKeys + LoginThrottle + Uploads + Runs + Send + Sync + 'static
+    T: Health + Users + LoginSessions + ApiKeys + LoginThrottle + Uploads + Runs + Tickets + Send + Sync + 'static
 {
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 use domain::{ErrorCode, Role, RunEvent, RunStatus};
-use store::{NewApiKey, NewUser, RunChange, Store};
+use store::{NewApiKey, NewUser, RunChange, Store, TicketGrant};
 use uuid::Uuid;
 
 async fn sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
@@ -122,6 +122,40 @@ async fn purge_removes_only_what_expired(store: Arc<dyn Store>) {
     assert!(store.login_session(dead).await.unwrap().is_none());
     assert!(store.login_session(live).await.unwrap().is_some());
     assert_eq!(store.throttle_state(&["ip:fresh".into(), "ip:stale".into()]).await.unwrap().len(), 1);
+}
+
+fn grant() -> TicketGrant {
+    TicketGrant { principal_id: Uuid::now_v7(), principal_kind: "user".into(), credential_id: Uuid::now_v7() }
+}
+
+async fn a_ticket_is_redeemed_once_and_never_after_it_expires(store: Arc<dyn Store>) {
+    let now = Utc::now();
+    let granted = grant();
+    store.create_ticket(b"fresh-hash", &granted, now + Duration::seconds(30)).await.unwrap();
+    store.create_ticket(b"stale-hash", &grant(), now - Duration::seconds(1)).await.unwrap();
+
+    assert_eq!(store.consume_ticket(b"fresh-hash", now).await.unwrap(), Some(granted));
+    assert_eq!(store.consume_ticket(b"fresh-hash", now).await.unwrap(), None, "single use");
+    assert_eq!(store.consume_ticket(b"stale-hash", now).await.unwrap(), None, "expired");
+    assert_eq!(store.consume_ticket(b"unknown-hash", now).await.unwrap(), None);
+
+    let purged = store.purge_expired(now + Duration::minutes(1), now - Duration::hours(1)).await.unwrap();
+    assert_eq!(purged, 2, "both tickets are past their expiry");
+}
+
+async fn concurrent_redeemers_get_a_ticket_exactly_once(store: Arc<dyn Store>) {
+    let now = Utc::now();
+    store.create_ticket(b"contended", &grant(), now + Duration::seconds(30)).await.unwrap();
+    let attempts = (0..8).map(|_| {
+        let store = store.clone();
+        tokio::spawn(async move { store.consume_ticket(b"contended", Utc::now()).await.unwrap() })
+    });
+    let attempts: Vec<_> = attempts.collect();
+    let mut won = 0;
+    for attempt in attempts {
+        won += usize::from(attempt.await.unwrap().is_some());
+    }
+    assert_eq!(won, 1);
 }
 
 async fn health_reports_migrations(store: Arc<dyn Store>) {
@@ -310,6 +344,8 @@ adapter!(
     run_events_are_numbered_and_replayable,
     a_side_effect_is_recorded_once,
     competing_workers_never_claim_the_same_run,
+    a_ticket_is_redeemed_once_and_never_after_it_expires,
+    concurrent_redeemers_get_a_ticket_exactly_once,
 );
 
 #[tokio::test]

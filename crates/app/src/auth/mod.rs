@@ -6,9 +6,11 @@ mod password;
 mod secrets;
 mod service;
 mod throttle;
+mod tickets;
 mod token;
 
 pub use keys::{API_KEY_PREFIX, ApiKeyCreated};
 pub use service::{AuthService, LoginOk, NewUserInput};
 pub use throttle::ThrottlePolicy;
+pub use tickets::{WS_TICKET_PREFIX, WS_TICKET_TTL};
 pub use token::LOGIN_TOKEN_PREFIX;

@@ -11,6 +11,7 @@ pub(crate) type HmacSha256 = Hmac<Sha256>;
 pub(crate) struct DerivedKeys {
     pub token: [u8; 32],
     pub api_key_pepper: [u8; 32],
+    pub ws_ticket_pepper: [u8; 32],
 }
 
 impl DerivedKeys {
@@ -18,6 +19,7 @@ impl DerivedKeys {
         Self {
             token: derive(secret, b"agent-team/login-token/v1"),
             api_key_pepper: derive(secret, b"agent-team/api-key-pepper/v1"),
+            ws_ticket_pepper: derive(secret, b"agent-team/ws-ticket-pepper/v1"),
         }
     }
 }

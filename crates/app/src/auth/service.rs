@@ -22,12 +22,12 @@ pub const MIN_PASSWORD_CHARS: usize = 12;
 
 #[derive(Clone)]
 pub struct AuthService {
-    inner: Arc<Inner>,
+    pub(super) inner: Arc<Inner>,
 }
 
-struct Inner {
-    store: Arc<dyn Store>,
-    keys: DerivedKeys,
+pub(super) struct Inner {
+    pub(super) store: Arc<dyn Store>,
+    pub(super) keys: DerivedKeys,
     passwords: Passwords,
     cache: PrincipalCache,
     token_ttl: Duration,

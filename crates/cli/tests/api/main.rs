@@ -8,3 +8,4 @@ mod runs;
 mod support;
 mod uploads;
 mod uploads_support;
+mod ws;

@@ -6,6 +6,7 @@ mod identity;
 mod ops;
 mod runs;
 mod uploads;
+mod ws;
 
 pub use ops::render_metrics;
 
@@ -62,6 +63,13 @@ pub fn protected() -> OpenApiRouter<App> {
         .routes(routes!(runs::resume))
         .routes(routes!(runs::cancel))
         .routes(routes!(runs::events))
+        .routes(routes!(ws::ticket))
+}
+
+/// The WebSocket gateway: not behind `require_principal`, because browsers cannot send headers
+/// on an upgrade; it authenticates inside the handler instead, before upgrading.
+pub fn gateway() -> OpenApiRouter<App> {
+    OpenApiRouter::new().routes(routes!(ws::gateway))
 }
 
 /// Protected routes whose request bodies are large and slow by nature (uploads): they get their
@@ -72,7 +80,8 @@ pub fn streaming_uploads() -> OpenApiRouter<App> {
 
 /// Every route, as documented.
 pub fn all() -> OpenApiRouter<App> {
-    protected().merge(streaming_uploads()).merge(public())
+    protected().merge(streaming_uploads()).merge(gateway()).merge(public())
 }
 
+pub(crate) use runs::start_run;
 pub use uploads::MULTIPART_OVERHEAD;

@@ -94,22 +94,34 @@ pub async fn start(
     Caller(caller): Caller,
     Json(body): Json<StartRun>,
 ) -> ApiResult<(StatusCode, axum::Json<RunBody>)> {
-    let mut input = body.input;
-    if let Some(ids) = body.upload_ids {
+    let run = start_run(&app, &caller, &body.task, body.input, body.upload_ids, body.session_id).await?;
+    Ok((StatusCode::ACCEPTED, axum::Json(run.into())))
+}
+
+/// Starting a run as both HTTP and the WebSocket gateway do it: the uploads it names must be
+/// the caller's own and few, and join its input as `upload_ids`.
+pub(crate) async fn start_run(
+    app: &App,
+    caller: &domain::Principal,
+    task: &str,
+    mut input: Value,
+    upload_ids: Option<Vec<Uuid>>,
+    session_id: Option<Uuid>,
+) -> domain::Result<RunRecord> {
+    if let Some(ids) = upload_ids {
         if ids.len() > MAX_UPLOADS_PER_RUN {
-            return Err(Error::validation(format!("at most {MAX_UPLOADS_PER_RUN} uploads per run")).into());
+            return Err(Error::validation(format!("at most {MAX_UPLOADS_PER_RUN} uploads per run")));
         }
         for id in &ids {
             // Someone else's upload is as absent as a missing one.
-            app.uploads.get(&caller, *id).await?;
+            app.uploads.get(caller, *id).await?;
         }
         let Some(object) = input.as_object_mut() else {
-            return Err(Error::validation("`input` must be an object when `upload_ids` is given").into());
+            return Err(Error::validation("`input` must be an object when `upload_ids` is given"));
         };
         object.insert("upload_ids".into(), json!(ids));
     }
-    let run = app.runs.start(&caller, &body.task, input, body.session_id).await?;
-    Ok((StatusCode::ACCEPTED, axum::Json(run.into())))
+    app.runs.start(caller, task, input, session_id).await
 }
 
 /// A run's status, progress, pending question and result.

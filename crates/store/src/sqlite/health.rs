@@ -53,6 +53,12 @@ impl Health for SqliteStore {
         .await
         .map_err(db)?
         .rows_affected();
-        Ok(sessions + throttle)
+        let tickets = sqlx::query("DELETE FROM ws_tickets WHERE expires_at < ?")
+            .bind(ms(now))
+            .execute(&self.pool)
+            .await
+            .map_err(db)?
+            .rows_affected();
+        Ok(sessions + throttle + tickets)
     }
 }

@@ -4,6 +4,7 @@ mod auth;
 mod health;
 mod runs;
 mod throttle;
+mod tickets;
 mod uploads;
 mod users;
 
