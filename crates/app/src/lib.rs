@@ -2,6 +2,7 @@
 //! they never see an HTTP type, SQL or a file path.
 
 pub mod auth;
+pub mod chat;
 pub mod limits;
 mod state;
 pub mod uploads;

@@ -22,6 +22,7 @@ pub struct App {
     pub penalties: Arc<PenaltyBox>,
     pub uploads: UploadService,
     pub runs: agent::runs::RunService,
+    pub chat: crate::chat::ChatService,
     last_reconcile: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
 
@@ -46,6 +47,7 @@ impl App {
         let limiter: Arc<dyn RateLimiter> = Arc::new(LocalRateLimiter::per_minute(settings.rate_limit_per_minute));
         let uploads = UploadService::new(store.clone(), objects.clone(), UploadLimits::from_settings(&settings));
         let runs = agent::runs::RunService::new(store.clone(), TaskRegistry::default(), settings.work_interrupt_ttl);
+        let chat = chat_service(&settings, store.clone());
         Self {
             settings,
             store,
@@ -55,6 +57,7 @@ impl App {
             penalties: Arc::default(),
             uploads,
             runs,
+            chat,
             last_reconcile: Arc::default(),
         }
     }
@@ -92,4 +95,25 @@ impl App {
         let reconciled = if due { self.uploads.reconcile(crate::uploads::RECONCILE_GRACE).await? } else { 0 };
         Ok(purged + reconciled)
     }
+}
+
+/// The chat service over the configured model, or the offline assistant when there is none.
+fn chat_service(settings: &Settings, store: Arc<dyn Store>) -> crate::chat::ChatService {
+    use agent::llm::{Llm, OpenAiCompatible, OpenAiConfig};
+    use secrecy::ExposeSecret as _;
+    let llm: Option<Arc<dyn Llm>> = settings.llm.as_ref().and_then(|l| {
+        let config = OpenAiConfig::new(&l.base_url, l.api_key.as_ref().map(|k| k.expose_secret().to_owned()), &l.model);
+        match OpenAiCompatible::new(config) {
+            Ok(model) => Some(Arc::new(model) as Arc<dyn Llm>),
+            Err(err) => {
+                tracing::error!(error = %err, "the LLM settings are unusable; using the offline assistant");
+                None
+            }
+        }
+    });
+    let budget = llm.as_ref().map(|_| settings.llm_daily_token_budget);
+    let tools = Arc::new(agent::tools::ToolRegistry::new());
+    let agent =
+        agent::chat::Agent::new(llm, tools, Arc::new(crate::chat::NoTools), agent::chat::AgentConfig::default());
+    crate::chat::ChatService::new(store, Arc::new(agent), budget)
 }

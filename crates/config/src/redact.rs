@@ -24,6 +24,7 @@ impl Settings {
             "REDIS_URL": self.redis_url.as_ref().map(|_| REDACTED),
             "LLM_BASE_URL": self.llm.as_ref().map(|l| l.base_url.clone()),
             "LLM_MODEL": self.llm.as_ref().map(|l| l.model.clone()),
+            "LLM_DAILY_TOKEN_BUDGET": self.llm_daily_token_budget,
             "LLM_API_KEY": self.llm.as_ref().and_then(|l| l.api_key.as_ref()).map(|_| REDACTED),
             "UPLOAD_MAX_BYTES": self.upload_max_bytes,
             "UPLOAD_ALLOWED_TYPES": self.upload_allowed_types.join(","),

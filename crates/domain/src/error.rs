@@ -31,6 +31,7 @@ pub enum ErrorCode {
     InsufficientStorage,
     QuotaBytesExceeded,
     QuotaCountExceeded,
+    LlmBudgetExhausted,
     Internal,
 }
 
@@ -59,6 +60,7 @@ impl ErrorCode {
             ErrorCode::InsufficientStorage => "insufficient_storage",
             ErrorCode::QuotaBytesExceeded => "quota_bytes_exceeded",
             ErrorCode::QuotaCountExceeded => "quota_count_exceeded",
+            ErrorCode::LlmBudgetExhausted => "llm_budget_exhausted",
             ErrorCode::Internal => "internal",
         }
     }
@@ -88,6 +90,7 @@ impl ErrorCode {
             ErrorCode::InsufficientStorage => "Insufficient storage",
             ErrorCode::QuotaBytesExceeded => "Storage quota exceeded",
             ErrorCode::QuotaCountExceeded => "Upload count quota exceeded",
+            ErrorCode::LlmBudgetExhausted => "Daily language-model budget spent",
             ErrorCode::Internal => "Internal error",
         }
     }
@@ -258,6 +261,7 @@ mod tests {
             ErrorCode::InsufficientStorage,
             ErrorCode::QuotaBytesExceeded,
             ErrorCode::QuotaCountExceeded,
+            ErrorCode::LlmBudgetExhausted,
             ErrorCode::Internal,
         ];
         let set: HashSet<_> = all.iter().map(|c| c.as_str()).collect();

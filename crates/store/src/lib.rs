@@ -11,9 +11,9 @@ mod port;
 mod sqlite;
 
 pub use model::{
-    ApiKeyRecord, EffectRecord, LoginSessionRecord, NewApiKey, NewRun, NewUser, RunChange, RunEventRecord, RunRecord,
-    ThrottleRecord, TicketGrant, UploadRecord, UploadUsage, UserRecord,
+    ApiKeyRecord, ChatMessageRecord, ChatSessionRecord, EffectRecord, LoginSessionRecord, NewApiKey, NewRun, NewUser,
+    RunChange, RunEventRecord, RunRecord, ThrottleRecord, TicketGrant, UploadRecord, UploadUsage, UserRecord,
 };
 pub use open::open;
-pub use port::{ApiKeys, Health, LoginSessions, LoginThrottle, Runs, Store, Tickets, Uploads, Users};
+pub use port::{ApiKeys, Chats, Health, LoginSessions, LoginThrottle, Runs, Store, Tickets, Uploads, Users};
 pub use sqlite::SqliteStore;

@@ -161,3 +161,24 @@ pub struct TicketGrant {
     pub principal_kind: String,
     pub credential_id: Uuid,
 }
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatSessionRecord {
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    /// `chat` or `work`.
+    pub mode: String,
+    pub title: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatMessageRecord {
+    pub seq: u64,
+    /// `user` or `assistant`.
+    pub role: String,
+    pub content: String,
+    pub meta: Option<serde_json::Value>,
+    pub created_at: DateTime<Utc>,
+}

@@ -7,8 +7,8 @@ use domain::Result;
 use uuid::Uuid;
 
 use crate::model::{
-    ApiKeyRecord, EffectRecord, LoginSessionRecord, NewApiKey, NewRun, NewUser, RunChange, RunEventRecord, RunRecord,
-    ThrottleRecord, TicketGrant, UploadRecord, UploadUsage, UserRecord,
+    ApiKeyRecord, ChatMessageRecord, ChatSessionRecord, EffectRecord, LoginSessionRecord, NewApiKey, NewRun, NewUser,
+    RunChange, RunEventRecord, RunRecord, ThrottleRecord, TicketGrant, UploadRecord, UploadUsage, UserRecord,
 };
 
 #[async_trait]
@@ -147,13 +147,47 @@ pub trait Tickets: Send + Sync {
     async fn consume_ticket(&self, ticket_hash: &[u8], now: DateTime<Utc>) -> Result<Option<TicketGrant>>;
 }
 
+#[async_trait]
+pub trait Chats: Send + Sync {
+    async fn create_session(&self, session: &ChatSessionRecord) -> Result<()>;
+    async fn session(&self, id: Uuid) -> Result<Option<ChatSessionRecord>>;
+    /// The owner's sessions, most recently active first.
+    async fn list_sessions(&self, owner_id: Uuid, limit: u32) -> Result<Vec<ChatSessionRecord>>;
+    async fn delete_session(&self, id: Uuid) -> Result<bool>;
+    /// Appends a message; returns its sequence number in the session (1, 2, …).
+    async fn append_message(
+        &self,
+        session_id: Uuid,
+        role: &str,
+        content: &str,
+        meta: Option<&serde_json::Value>,
+        now: DateTime<Utc>,
+    ) -> Result<u64>;
+    /// The last `limit` messages, oldest first.
+    async fn recent_messages(&self, session_id: Uuid, limit: u32) -> Result<Vec<ChatMessageRecord>>;
+    /// Adds to a principal's LLM tokens for a UTC day, atomically; returns the day's total.
+    async fn add_llm_tokens(&self, principal_id: Uuid, day: chrono::NaiveDate, tokens: u64) -> Result<u64>;
+    async fn llm_tokens(&self, principal_id: Uuid, day: chrono::NaiveDate) -> Result<u64>;
+}
+
 /// Everything the services need from a database.
 pub trait Store:
-    Health + Users + LoginSessions + ApiKeys + LoginThrottle + Uploads + Runs + Tickets + Send + Sync + 'static
+    Health + Users + LoginSessions + ApiKeys + LoginThrottle + Uploads + Runs + Chats + Tickets + Send + Sync + 'static
 {
 }
 
 impl<T> Store for T where
-    T: Health + Users + LoginSessions + ApiKeys + LoginThrottle + Uploads + Runs + Tickets + Send + Sync + 'static
+    T: Health
+        + Users
+        + LoginSessions
+        + ApiKeys
+        + LoginThrottle
+        + Uploads
+        + Runs
+        + Chats
+        + Tickets
+        + Send
+        + Sync
+        + 'static
 {
 }

@@ -316,6 +316,34 @@ async fn competing_workers_never_claim_the_same_run(store: Arc<dyn Store>) {
     assert_eq!(claimed.into_iter().collect::<std::collections::HashSet<_>>(), ids);
 }
 
+async fn chat_messages_are_numbered_bounded_and_token_use_adds_up(store: Arc<dyn Store>) {
+    let now = Utc::now();
+    let owner = Uuid::now_v7();
+    let session = store::ChatSessionRecord {
+        id: Uuid::now_v7(),
+        owner_id: owner,
+        mode: "chat".into(),
+        title: Some("t".into()),
+        created_at: now,
+        updated_at: now,
+    };
+    store.create_session(&session).await.unwrap();
+    for i in 1..=5u64 {
+        let role = if i % 2 == 1 { "user" } else { "assistant" };
+        assert_eq!(store.append_message(session.id, role, &format!("m{i}"), None, now).await.unwrap(), i);
+    }
+    let recent = store.recent_messages(session.id, 2).await.unwrap();
+    assert_eq!(recent.iter().map(|m| m.content.as_str()).collect::<Vec<_>>(), ["m4", "m5"], "the latest, oldest first");
+    assert_eq!(store.list_sessions(owner, 10).await.unwrap().len(), 1);
+    let day = now.date_naive();
+    assert_eq!(store.add_llm_tokens(owner, day, 300).await.unwrap(), 300);
+    assert_eq!(store.add_llm_tokens(owner, day, 200).await.unwrap(), 500);
+    assert_eq!(store.llm_tokens(owner, day).await.unwrap(), 500);
+    assert_eq!(store.llm_tokens(owner, day.succ_opt().unwrap()).await.unwrap(), 0, "per day");
+    assert!(store.delete_session(session.id).await.unwrap());
+    assert!(store.recent_messages(session.id, 10).await.unwrap().is_empty(), "messages go with their session");
+}
+
 macro_rules! adapter {
     ($backend:ident, $($story:ident),+ $(,)?) => {
         mod $backend {
@@ -344,6 +372,7 @@ adapter!(
     run_events_are_numbered_and_replayable,
     a_side_effect_is_recorded_once,
     competing_workers_never_claim_the_same_run,
+    chat_messages_are_numbered_bounded_and_token_use_adds_up,
     a_ticket_is_redeemed_once_and_never_after_it_expires,
     concurrent_redeemers_get_a_ticket_exactly_once,
 );

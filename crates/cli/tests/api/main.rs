@@ -1,6 +1,7 @@
 //! The HTTP API, end to end: a real server on a loopback port with a real SQLite file.
 
 mod auth;
+mod chat;
 mod errors;
 mod limits;
 mod ops;

@@ -86,6 +86,8 @@ pub struct Settings {
     /// How long a worker's claim on a run lasts without renewal; a crashed instance's runs are
     /// taken over after it lapses.
     pub work_lease: Duration,
+    /// LLM tokens a principal may use per UTC day (only counted when a model is configured).
+    pub llm_daily_token_budget: u64,
     pub cors_origins: Option<CorsOrigins>,
     pub metrics_port: Option<u16>,
     pub trusted_proxies: Vec<IpNet>,
@@ -243,6 +245,8 @@ impl Settings {
         let rate_limit_per_minute =
             opt(&env, &mut p, "RATE_LIMIT_PER_MINUTE", 120, |n, r| parse::number(n, r, 1u32, 10_000_000));
         let work_interrupt_ttl = opt(&env, &mut p, "WORK_INTERRUPT_TTL", Duration::from_secs(86_400), parse::duration);
+        let llm_daily_token_budget =
+            opt(&env, &mut p, "LLM_DAILY_TOKEN_BUDGET", 200_000, |n, r| parse::number(n, r, 1u64, 1 << 40));
         let work_lease = opt(&env, &mut p, "WORK_LEASE", Duration::from_secs(30), parse::duration);
         let auth_token_ttl = opt(&env, &mut p, "AUTH_TOKEN_TTL", Duration::from_secs(12 * 3600), parse::duration);
         let request_timeout = opt(&env, &mut p, "REQUEST_TIMEOUT", Duration::from_secs(30), parse::duration);
@@ -322,6 +326,7 @@ impl Settings {
             rate_limit_per_minute,
             work_interrupt_ttl,
             work_lease,
+            llm_daily_token_budget,
             cors_origins,
             metrics_port,
             trusted_proxies,

@@ -45,7 +45,9 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
         ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        ErrorCode::RateLimited | ErrorCode::LoginLocked => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::RateLimited | ErrorCode::LoginLocked | ErrorCode::LlmBudgetExhausted => {
+            StatusCode::TOO_MANY_REQUESTS
+        }
         ErrorCode::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
         ErrorCode::Overloaded | ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::InsufficientStorage => StatusCode::INSUFFICIENT_STORAGE,

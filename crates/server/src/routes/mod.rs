@@ -5,6 +5,7 @@ mod health;
 mod identity;
 mod ops;
 mod runs;
+mod sessions;
 mod uploads;
 mod ws;
 
@@ -58,6 +59,9 @@ pub fn protected() -> OpenApiRouter<App> {
         .routes(routes!(uploads::list))
         .routes(routes!(uploads::get, uploads::delete))
         .routes(routes!(uploads::content))
+        .routes(routes!(sessions::create, sessions::list))
+        .routes(routes!(sessions::get, sessions::delete))
+        .routes(routes!(sessions::send))
         .routes(routes!(runs::start))
         .routes(routes!(runs::get))
         .routes(routes!(runs::resume))

@@ -1,6 +1,7 @@
 //! The embedded default: one SQLite file under `DATA_DIR`, in WAL mode.
 
 mod auth;
+mod chats;
 mod health;
 mod runs;
 mod throttle;

@@ -1,0 +1,9 @@
+//! Chat: sessions and messages persisted through the Store port; each message is answered by the
+//! agent (a model when configured, else the offline assistant); a principal's LLM tokens per UTC
+//! day are capped.
+
+mod service;
+mod tools;
+
+pub use service::{ChatService, Turn};
+pub use tools::NoTools;

@@ -1,0 +1,142 @@
+use std::sync::Arc;
+
+use agent::chat::{Agent, TurnOutcome};
+use agent::llm::ChatMessage;
+use chrono::Utc;
+use domain::{Error, ErrorCode, Principal, Result, Role};
+use serde_json::{Value, json};
+use store::{ChatMessageRecord, ChatSessionRecord, Store};
+use uuid::Uuid;
+
+/// Messages of a session sent back to the model at most.
+const HISTORY: u32 = 20;
+/// A message longer than this is refused (the JSON body limit is larger; this is about the model).
+pub const MAX_MESSAGE_CHARS: usize = 8000;
+
+#[derive(Clone)]
+pub struct ChatService {
+    store: Arc<dyn Store>,
+    agent: Arc<Agent>,
+    /// LLM tokens per principal per UTC day; None without a model (the offline assistant is free).
+    daily_budget: Option<u64>,
+}
+
+/// What the assistant answered.
+#[derive(Debug, Clone)]
+pub struct Turn {
+    pub seq: u64,
+    pub content: String,
+    /// Set when the model degraded (`llm_timeout`, …): the content then says so plainly.
+    pub degraded: Option<&'static str>,
+    /// A change proposed for approval: tool, arguments and the hash an approval must match.
+    pub pending_approval: Option<Value>,
+}
+
+impl ChatService {
+    pub fn new(store: Arc<dyn Store>, agent: Arc<Agent>, daily_budget: Option<u64>) -> Self {
+        Self { store, agent, daily_budget }
+    }
+
+    pub async fn create(&self, caller: &Principal, mode: &str, title: Option<String>) -> Result<ChatSessionRecord> {
+        if mode != "chat" && mode != "work" {
+            return Err(Error::validation("`mode` is `chat` or `work`"));
+        }
+        let title = title.map(|t| t.trim().chars().take(200).collect::<String>()).filter(|t| !t.is_empty());
+        let now = Utc::now();
+        let session = ChatSessionRecord {
+            id: Uuid::now_v7(),
+            owner_id: caller.id,
+            mode: mode.into(),
+            title,
+            created_at: now,
+            updated_at: now,
+        };
+        self.store.create_session(&session).await?;
+        Ok(session)
+    }
+
+    /// The session if `caller` may see it (its owner, or a manager or admin); else `not_found`.
+    pub async fn get(&self, caller: &Principal, id: Uuid) -> Result<ChatSessionRecord> {
+        self.store
+            .session(id)
+            .await?
+            .filter(|s| caller.can_read_owned_by(s.owner_id, Role::Manager))
+            .ok_or_else(|| Error::not_found("session"))
+    }
+
+    pub async fn messages(&self, caller: &Principal, id: Uuid, limit: u32) -> Result<Vec<ChatMessageRecord>> {
+        self.get(caller, id).await?;
+        self.store.recent_messages(id, limit.clamp(1, 500)).await
+    }
+
+    pub async fn list(&self, caller: &Principal, limit: u32) -> Result<Vec<ChatSessionRecord>> {
+        self.store.list_sessions(caller.id, limit.clamp(1, 500)).await
+    }
+
+    /// Only the owner deletes a session.
+    pub async fn delete(&self, caller: &Principal, id: Uuid) -> Result<()> {
+        let session = self.get(caller, id).await?;
+        if session.owner_id != caller.id {
+            return Err(Error::not_found("session"));
+        }
+        self.store.delete_session(id).await?;
+        Ok(())
+    }
+
+    /// Answers a message in the caller's own session.
+    pub async fn send(&self, caller: &Principal, id: Uuid, content: &str) -> Result<Turn> {
+        let session = self.get(caller, id).await?;
+        if session.owner_id != caller.id {
+            return Err(Error::forbidden("only the owner of a session can write in it"));
+        }
+        let content = content.trim();
+        if content.is_empty() || content.chars().count() > MAX_MESSAGE_CHARS {
+            return Err(Error::validation(format!("a message has 1 to {MAX_MESSAGE_CHARS} characters")));
+        }
+        let today = Utc::now().date_naive();
+        if let Some(budget) = self.daily_budget
+            && self.store.llm_tokens(caller.id, today).await? >= budget
+        {
+            return Err(budget_spent());
+        }
+        let history: Vec<ChatMessage> = self
+            .store
+            .recent_messages(id, HISTORY)
+            .await?
+            .into_iter()
+            .map(|m| if m.role == "user" { ChatMessage::user(m.content) } else { ChatMessage::assistant(m.content) })
+            .collect();
+        self.store.append_message(id, "user", content, None, Utc::now()).await?;
+        let (text, degraded, pending, tokens) = match self.agent.respond(caller, &history, content, today).await {
+            TurnOutcome::Reply { text, tokens } => (text, None, None, tokens),
+            TurnOutcome::Degraded { code, text, tokens } => (text, Some(code), None, tokens),
+            TurnOutcome::NeedsApproval { text, call, tokens } => {
+                let pending =
+                    json!({"tool": call.tool, "arguments": call.arguments, "args_hash": call.args_hash.to_string()});
+                (text, None, Some(pending), tokens)
+            }
+        };
+        if tokens > 0 {
+            self.store.add_llm_tokens(caller.id, today, u64::from(tokens)).await?;
+        }
+        let meta = match (&degraded, &pending) {
+            (None, None) => None,
+            _ => Some(json!({"degraded": degraded, "pending_approval": pending})),
+        };
+        let seq = self.store.append_message(id, "assistant", &text, meta.as_ref(), Utc::now()).await?;
+        Ok(Turn { seq, content: text, degraded, pending_approval: pending })
+    }
+}
+
+fn budget_spent() -> Error {
+    let now = Utc::now();
+    let midnight = now
+        .date_naive()
+        .succ_opt()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+        .unwrap_or(now + chrono::Duration::hours(24));
+    let wait = (midnight - now).to_std().unwrap_or_default();
+    Error::new(ErrorCode::LlmBudgetExhausted, "today's language-model budget is spent; it renews at midnight UTC")
+        .with_retry_after(wait)
+}
