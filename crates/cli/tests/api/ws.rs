@@ -211,13 +211,34 @@ async fn an_unknown_frame_type_gets_unknown_type() {
 }
 
 #[tokio::test]
-async fn chat_is_not_available_yet() {
+async fn chat_on_the_socket_streams_deltas_then_the_whole_message() {
     let server = TestServer::start().await;
     let token = server.token("ana", Role::Staff).await;
+    let created = server
+        .http
+        .post(server.url("/api/v1/sessions"))
+        .bearer_auth(&token)
+        .json(&json!({"mode": "chat"}))
+        .send()
+        .await
+        .unwrap();
+    let session_id = created.json::<serde_json::Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
     let mut socket = connect(&server, &token).await;
-    let session_id = uuid::Uuid::now_v7();
     send(&mut socket, json!({"type": "chat.send", "session_id": session_id, "content": "halo"})).await;
-    assert_eq!(next_frame(&mut socket).await["code"], "not_available");
+    let mut text = String::new();
+    let done = loop {
+        let frame = next_frame(&mut socket).await;
+        match frame["type"].as_str() {
+            Some("message.delta") => text.push_str(frame["text"].as_str().unwrap()),
+            Some("message.done") => break frame,
+            other => panic!("unexpected frame {other:?}: {frame}"),
+        }
+    };
+    assert_eq!(done["message"]["content"].as_str().unwrap(), text, "the deltas add up to the message");
+    assert!(text.contains("asisten offline"), "{text}");
+    // Someone else's session is as absent as a missing one.
+    send(&mut socket, json!({"type": "chat.send", "session_id": uuid::Uuid::now_v7(), "content": "halo"})).await;
+    assert_eq!(next_frame(&mut socket).await["code"], "not_found");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -154,14 +154,31 @@ impl Session {
                 self.app.runs.resume(&self.caller, run_id, answer).await.map(drop)
             }
             ClientFrame::RunCancel { run_id } => self.app.runs.cancel(&self.caller, run_id).await.map(drop),
-            ClientFrame::ChatSend { .. } => {
-                self.outbox.error(frames::NOT_AVAILABLE, "chat is not available yet");
-                Ok(())
+            ClientFrame::ChatSend { session_id, content, upload_ids } => {
+                self.chat(session_id, &content, upload_ids).await
             }
         };
         if let Err(err) = outcome {
             super::report(&self.outbox, &err);
         }
+    }
+
+    /// Answers in the session: the reply as `message.delta` frames, then `message.done`.
+    async fn chat(&mut self, session_id: Uuid, content: &str, upload_ids: Option<Vec<Uuid>>) -> domain::Result<()> {
+        let uploads = upload_ids.unwrap_or_default();
+        if uploads.len() > 20 {
+            return Err(domain::Error::validation("at most 20 uploads per message"));
+        }
+        for upload in uploads {
+            self.app.uploads.get(&self.caller, upload).await?;
+        }
+        let turn = self.app.chat.send(&self.caller, session_id, content).await?;
+        let words: Vec<&str> = turn.content.split_inclusive(' ').collect();
+        for chunk in words.chunks(4) {
+            self.outbox.push(frames::message_delta(session_id, &chunk.concat()));
+        }
+        self.outbox.push(frames::message_done(session_id, &turn));
+        Ok(())
     }
 
     async fn subscribe(&mut self, run_id: Uuid) -> domain::Result<()> {

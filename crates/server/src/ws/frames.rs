@@ -46,7 +46,6 @@ pub(crate) struct Refusal {
 pub(crate) const FRAME_TOO_LARGE: &str = "frame_too_large";
 pub(crate) const MALFORMED_FRAME: &str = "malformed_frame";
 pub(crate) const UNKNOWN_TYPE: &str = "unknown_type";
-pub(crate) const NOT_AVAILABLE: &str = "not_available";
 
 pub(crate) fn parse(text: &str) -> Result<ClientFrame, Refusal> {
     let malformed = |message| Refusal { code: MALFORMED_FRAME, message };
@@ -75,6 +74,20 @@ pub(crate) fn waiting(run_id: Uuid, question: &Value) -> Value {
 
 pub(crate) fn done(run: &RunRecord) -> Value {
     json!({"type": "run.done", "run_id": run.id, "status": run.status.as_str(), "result": run.result})
+}
+
+pub(crate) fn message_delta(session_id: Uuid, text: &str) -> Value {
+    json!({"type": "message.delta", "session_id": session_id, "text": text})
+}
+
+pub(crate) fn message_done(session_id: Uuid, turn: &app::chat::Turn) -> Value {
+    json!({
+        "type": "message.done",
+        "session_id": session_id,
+        "message": {"seq": turn.seq, "role": "assistant", "content": turn.content},
+        "degraded": turn.degraded,
+        "pending_approval": turn.pending_approval,
+    })
 }
 
 pub(crate) fn error(code: &str, message: &str, request_id: &str) -> Value {

@@ -1,5 +1,5 @@
 //! The WebSocket gateway: one socket per client for starting, answering and following runs
-//! (and, later, chat). The route itself is in `routes::ws`; this is the connection machinery.
+//! (and chat). The route itself is in `routes::ws`; this is the connection machinery.
 
 mod connection;
 mod frames;
