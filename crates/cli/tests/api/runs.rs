@@ -50,7 +50,7 @@ impl Task for ConfirmEcho {
     }
 }
 
-fn tasks(effects: &Arc<AtomicUsize>, crash_once: usize) -> TaskRegistry {
+pub(crate) fn tasks(effects: &Arc<AtomicUsize>, crash_once: usize) -> TaskRegistry {
     TaskRegistry::default()
         .with(Arc::new(ConfirmEcho { effects: effects.clone(), crash_once: Arc::new(AtomicUsize::new(crash_once)) }))
 }

@@ -4,9 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use agent::runs::{RunContext, StepOutcome, Task, TaskRegistry};
-use async_trait::async_trait;
-use domain::{Error, Role};
+use domain::Role;
 use futures::{SinkExt as _, StreamExt as _};
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
@@ -20,33 +18,9 @@ use crate::support::{TestServer, assert_no_leak};
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
-/// Asks a person to confirm, then finishes with the answer.
-struct AskThenEcho;
-
-#[async_trait]
-impl Task for AskThenEcho {
-    fn name(&self) -> &'static str {
-        "ask_then_echo"
-    }
-
-    fn validate(&self, input: &Value) -> domain::Result<()> {
-        input["text"].as_str().map(|_| ()).ok_or_else(|| Error::validation("`text` is required"))
-    }
-
-    async fn execute(&self, ctx: &mut RunContext) -> domain::Result<StepOutcome> {
-        ctx.progress(1, 2, "read").await?;
-        let Some(answer) = ctx.answer().cloned() else {
-            return Ok(StepOutcome::NeedsPerson {
-                question: json!({"kind": "confirm", "text": ctx.input()["text"]}),
-                checkpoint: json!({"stage": "asked"}),
-            });
-        };
-        Ok(StepOutcome::Done(json!({"text": ctx.input()["text"], "answer": answer})))
-    }
-}
-
 async fn server_with_task() -> TestServer {
-    TestServer::start_full(&[], None, Some(TaskRegistry::default().with(Arc::new(AskThenEcho)))).await
+    // The same test task as the run tests: asks a person, then finishes with the answer.
+    TestServer::start_full(&[], None, Some(crate::runs::tasks(&Arc::default(), 0))).await
 }
 
 fn url(server: &TestServer, query: &str) -> String {
@@ -247,7 +221,7 @@ async fn a_run_started_on_the_socket_waits_for_an_answer_and_finishes() {
     let token = server.token("ana", Role::Staff).await;
     let mut socket = connect(&server, &token).await;
 
-    send(&mut socket, json!({"type": "run.start", "task": "ask_then_echo", "input": {"text": "aqua 2 dus"}})).await;
+    send(&mut socket, json!({"type": "run.start", "task": "confirm_echo", "input": {"text": "aqua 2 dus"}})).await;
     let ack = next_frame(&mut socket).await;
     assert_eq!((ack["type"].as_str(), ack["note"].as_str()), (Some("run.progress"), Some("queued")), "{ack}");
     let run_id = ack["run_id"].as_str().unwrap().to_owned();
@@ -270,7 +244,7 @@ async fn another_users_run_cannot_be_followed_or_answered() {
     let ana = server.token("ana", Role::Staff).await;
     let sam = server.token("sam", Role::Staff).await;
     let mut anas = connect(&server, &ana).await;
-    send(&mut anas, json!({"type": "run.start", "task": "ask_then_echo", "input": {"text": "x"}})).await;
+    send(&mut anas, json!({"type": "run.start", "task": "confirm_echo", "input": {"text": "x"}})).await;
     let run_id = next_frame(&mut anas).await["run_id"].as_str().unwrap().to_owned();
 
     let mut sams = connect(&server, &sam).await;
@@ -336,7 +310,7 @@ async fn one_socket_follows_at_most_16_runs_at_once() {
     let server = server_with_task().await;
     let token = server.token("ana", Role::Staff).await;
     let mut socket = connect(&server, &token).await;
-    send(&mut socket, json!({"type": "run.start", "task": "ask_then_echo", "input": {"text": "x"}})).await;
+    send(&mut socket, json!({"type": "run.start", "task": "confirm_echo", "input": {"text": "x"}})).await;
     let run_id = next_frame(&mut socket).await["run_id"].as_str().unwrap().to_owned();
     // A waiting run never finishes on its own, so every subscription stays live.
     for _ in 0..17 {
