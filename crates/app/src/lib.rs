@@ -1,10 +1,12 @@
 //! The use cases. Services take ports (`Store`, `RateLimiter`) and hold every business rule;
 //! they never see an HTTP type, SQL or a file path.
 
+mod agent_task;
 pub mod auth;
 pub mod chat;
 pub mod limits;
 mod state;
 pub mod uploads;
 
+pub use agent_task::AgentTask;
 pub use state::{App, Readiness};

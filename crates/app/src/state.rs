@@ -23,6 +23,8 @@ pub struct App {
     pub uploads: UploadService,
     pub runs: agent::runs::RunService,
     pub chat: crate::chat::ChatService,
+    agent: Arc<agent::chat::Agent>,
+    extra_tasks: TaskRegistry,
     last_reconcile: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
 
@@ -46,8 +48,12 @@ impl App {
         let auth = AuthService::new(store.clone(), &settings);
         let limiter: Arc<dyn RateLimiter> = Arc::new(LocalRateLimiter::per_minute(settings.rate_limit_per_minute));
         let uploads = UploadService::new(store.clone(), objects.clone(), UploadLimits::from_settings(&settings));
-        let runs = agent::runs::RunService::new(store.clone(), TaskRegistry::default(), settings.work_interrupt_ttl);
-        let chat = chat_service(&settings, store.clone());
+        let agent = Arc::new(build_agent(
+            &settings,
+            Arc::new(agent::tools::ToolRegistry::new()),
+            Arc::new(crate::chat::NoTools),
+        ));
+        let (runs, chat) = services(&settings, &store, &agent, &TaskRegistry::default());
         Self {
             settings,
             store,
@@ -58,13 +64,29 @@ impl App {
             uploads,
             runs,
             chat,
+            agent,
+            extra_tasks: TaskRegistry::default(),
             last_reconcile: Arc::default(),
         }
     }
 
-    /// Replaces the registry of named Work tasks (the product registers its own; tests theirs).
+    /// Adds named Work tasks to the built-in ones (the sales domain registers its own; tests theirs).
     pub fn with_tasks(mut self, tasks: TaskRegistry) -> Self {
-        self.runs = agent::runs::RunService::new(self.store.clone(), tasks, self.settings.work_interrupt_ttl);
+        self.extra_tasks = tasks;
+        (self.runs, self.chat) = services(&self.settings, &self.store, &self.agent, &self.extra_tasks);
+        self
+    }
+
+    /// The tools the agent may call and what executes them (the sales domain supplies both).
+    pub fn with_tools(
+        mut self,
+        tools: agent::tools::ToolRegistry,
+        executor: Arc<dyn agent::chat::ToolExecutor>,
+    ) -> Self {
+        let agent =
+            agent::chat::Agent::new(self.agent.llm(), Arc::new(tools), executor, agent::chat::AgentConfig::default());
+        self.agent = Arc::new(agent);
+        (self.runs, self.chat) = services(&self.settings, &self.store, &self.agent, &self.extra_tasks);
         self
     }
 
@@ -97,8 +119,12 @@ impl App {
     }
 }
 
-/// The chat service over the configured model, or the offline assistant when there is none.
-fn chat_service(settings: &Settings, store: Arc<dyn Store>) -> crate::chat::ChatService {
+/// The agent over the configured model, or the offline assistant when there is none.
+fn build_agent(
+    settings: &Settings,
+    tools: Arc<agent::tools::ToolRegistry>,
+    executor: Arc<dyn agent::chat::ToolExecutor>,
+) -> agent::chat::Agent {
     use agent::llm::{Llm, OpenAiCompatible, OpenAiConfig};
     use secrecy::ExposeSecret as _;
     let llm: Option<Arc<dyn Llm>> = settings.llm.as_ref().and_then(|l| {
@@ -111,9 +137,19 @@ fn chat_service(settings: &Settings, store: Arc<dyn Store>) -> crate::chat::Chat
             }
         }
     });
-    let budget = llm.as_ref().map(|_| settings.llm_daily_token_budget);
-    let tools = Arc::new(agent::tools::ToolRegistry::new());
-    let agent =
-        agent::chat::Agent::new(llm, tools, Arc::new(crate::chat::NoTools), agent::chat::AgentConfig::default());
-    crate::chat::ChatService::new(store, Arc::new(agent), budget)
+    agent::chat::Agent::new(llm, tools, executor, agent::chat::AgentConfig::default())
+}
+
+/// Chat and Work runs over one agent; the built-in `agent` task plus any registered tasks.
+fn services(
+    settings: &Settings,
+    store: &Arc<dyn Store>,
+    agent: &Arc<agent::chat::Agent>,
+    extra: &TaskRegistry,
+) -> (agent::runs::RunService, crate::chat::ChatService) {
+    let tasks = extra.clone().with(Arc::new(crate::AgentTask::new(agent.clone(), store.clone())));
+    let runs = agent::runs::RunService::new(store.clone(), tasks, settings.work_interrupt_ttl);
+    let budget = agent.has_model().then_some(settings.llm_daily_token_budget);
+    let chat = crate::chat::ChatService::new(store.clone(), agent.clone(), budget);
+    (runs, chat)
 }

@@ -61,6 +61,22 @@ impl Agent {
         Self { llm, tools, executor, config }
     }
 
+    pub fn tools(&self) -> &Arc<ToolRegistry> {
+        &self.tools
+    }
+
+    pub fn executor(&self) -> &Arc<dyn ToolExecutor> {
+        &self.executor
+    }
+
+    pub fn has_model(&self) -> bool {
+        self.llm.is_some()
+    }
+
+    pub fn llm(&self) -> Option<Arc<dyn Llm>> {
+        self.llm.clone()
+    }
+
     pub async fn respond(
         &self,
         caller: &Principal,

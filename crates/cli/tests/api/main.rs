@@ -1,5 +1,6 @@
 //! The HTTP API, end to end: a real server on a loopback port with a real SQLite file.
 
+mod agent_runs;
 mod auth;
 mod chat;
 mod errors;

@@ -43,6 +43,18 @@ impl TestServer {
         Self::start_full(extra, routes, None).await
     }
 
+    /// With the App adjusted before it serves (tools, tasks).
+    pub async fn start_custom(extra: &[(&str, &str)], customize: impl FnOnce(App) -> App) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let settings = Settings::load(EnvSource::from_vars(vars(dir.path(), extra), dir.path())).expect("settings");
+        std::fs::create_dir_all(&settings.data_dir).expect("data dir");
+        let store = store::open(&settings.database_url).await.expect("store");
+        store.migrate().await.expect("migrate");
+        let objects = store::objects::open(&settings.object_store_url, &settings.s3).await.expect("object store");
+        let app = customize(App::new(settings, store, objects));
+        Self::serve_app(dir, app, None).await
+    }
+
     /// With test-only Work tasks registered.
     pub async fn start_full(
         extra: &[(&str, &str)],
@@ -78,6 +90,10 @@ impl TestServer {
         if let Some(tasks) = tasks {
             app = app.with_tasks(tasks);
         }
+        Self::serve_app(dir, app, routes).await
+    }
+
+    async fn serve_app(dir: tempfile::TempDir, app: App, routes: Option<OpenApiRouter<App>>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let handle = server::start(app.clone(), listener, routes).await.expect("start");
         let addr = handle.addr;
