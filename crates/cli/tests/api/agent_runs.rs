@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
 
 use agent::chat::ToolExecutor;
 use agent::tools::{Effect, ToolDef, ToolRegistry, ValidatedCall};
@@ -12,6 +11,7 @@ use axum::routing::post;
 use domain::{Principal, Role};
 use serde_json::{Value, json};
 
+use crate::runs::until;
 use crate::support::{TestServer, assert_problem};
 
 struct Notes {
@@ -68,18 +68,6 @@ async fn start(server: &TestServer, token: &str, prompt: &str) -> String {
         .unwrap();
     assert_eq!(response.status(), 202);
     response.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
-}
-
-async fn until(server: &TestServer, token: &str, id: &str, status: &str) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let run: Value = server.get(&format!("/api/v1/runs/{id}"), Some(token)).await.json().await.unwrap();
-        if run["status"] == status {
-            return run;
-        }
-        assert!(Instant::now() < deadline, "run never reached {status}: {run}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 async fn answer(server: &TestServer, token: &str, id: &str, answer: Value) -> reqwest::Response {

@@ -69,7 +69,7 @@ async fn start(server: &TestServer, token: &str, text: &str) -> Value {
 }
 
 /// Polls the run until it reaches `status` (or fails the test after a while).
-async fn until(server: &TestServer, token: &str, id: &str, status: &str) -> Value {
+pub(crate) async fn until(server: &TestServer, token: &str, id: &str, status: &str) -> Value {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         let run: Value = server.get(&format!("/api/v1/runs/{id}"), Some(token)).await.json().await.unwrap();

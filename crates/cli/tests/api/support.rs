@@ -25,6 +25,16 @@ pub struct TestServer {
     pub dir: tempfile::TempDir,
 }
 
+/// A temporary directory with its settings and a migrated store.
+async fn prepare(extra: &[(&str, &str)]) -> (tempfile::TempDir, Settings, std::sync::Arc<dyn store::Store>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let settings = Settings::load(EnvSource::from_vars(vars(dir.path(), extra), dir.path())).expect("settings");
+    std::fs::create_dir_all(&settings.data_dir).expect("data dir");
+    let store = store::open(&settings.database_url).await.expect("store");
+    store.migrate().await.expect("migrate");
+    (dir, settings, store)
+}
+
 pub fn vars(dir: &std::path::Path, extra: &[(&str, &str)]) -> HashMap<String, String> {
     let mut vars: HashMap<String, String> = HashMap::new();
     vars.insert("DATA_DIR".into(), dir.join("data").display().to_string());
@@ -45,11 +55,7 @@ impl TestServer {
 
     /// With the App adjusted before it serves (tools, tasks).
     pub async fn start_custom(extra: &[(&str, &str)], customize: impl FnOnce(App) -> App) -> Self {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let settings = Settings::load(EnvSource::from_vars(vars(dir.path(), extra), dir.path())).expect("settings");
-        std::fs::create_dir_all(&settings.data_dir).expect("data dir");
-        let store = store::open(&settings.database_url).await.expect("store");
-        store.migrate().await.expect("migrate");
+        let (dir, settings, store) = prepare(extra).await;
         let objects = store::objects::open(&settings.object_store_url, &settings.s3).await.expect("object store");
         let app = customize(App::new(settings, store, objects));
         Self::serve_app(dir, app, None).await
@@ -61,11 +67,7 @@ impl TestServer {
         routes: Option<OpenApiRouter<App>>,
         tasks: Option<agent::runs::TaskRegistry>,
     ) -> Self {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let settings = Settings::load(EnvSource::from_vars(vars(dir.path(), extra), dir.path())).expect("settings");
-        std::fs::create_dir_all(&settings.data_dir).expect("data dir");
-        let store = store::open(&settings.database_url).await.expect("store");
-        store.migrate().await.expect("migrate");
+        let (dir, settings, store) = prepare(extra).await;
         Self::serve_tasks(dir, settings, store, routes, tasks).await
     }
 
