@@ -40,12 +40,7 @@ impl AgentTask {
                 credential: Credential::LoginToken { session_id: Uuid::nil() },
             });
         }
-        let key = self
-            .store
-            .list_api_keys()
-            .await?
-            .into_iter()
-            .find(|k| k.id == id && k.revoked_at.is_none() && k.expires_at.is_none_or(|e| e > Utc::now()));
+        let key = self.store.api_key_by_id(id).await?.filter(|k| k.is_live(Utc::now()));
         match key {
             Some(key) => Ok(Principal {
                 id,

@@ -51,6 +51,7 @@ pub trait ApiKeys: Send + Sync {
     /// Fails with `conflict` when a live key already has this name.
     async fn create_api_key(&self, key: NewApiKey) -> Result<ApiKeyRecord>;
     async fn api_key_by_hash(&self, key_hash: &[u8]) -> Result<Option<ApiKeyRecord>>;
+    async fn api_key_by_id(&self, id: Uuid) -> Result<Option<ApiKeyRecord>>;
     /// Revokes the live key with this name; returns false when there is none.
     async fn revoke_api_key(&self, name: &str, at: DateTime<Utc>) -> Result<bool>;
     async fn list_api_keys(&self) -> Result<Vec<ApiKeyRecord>>;

@@ -74,10 +74,13 @@ async fn api_key_names_are_unique_among_live_keys(store: Arc<dyn Store>) {
     assert_eq!(found.id, first.id);
     assert_eq!(found.role, Role::Manager);
     assert!(found.expires_at.is_some() && found.revoked_at.is_none());
+    assert_eq!(store.api_key_by_id(first.id).await.unwrap().map(|k| k.name), Some("ci".into()));
+    assert!(store.api_key_by_id(Uuid::now_v7()).await.unwrap().is_none());
+    assert!(found.is_live(Utc::now()) && !found.is_live(Utc::now() + Duration::days(2)), "an expired key is not live");
 
     assert!(store.revoke_api_key("ci", Utc::now()).await.unwrap());
     assert!(!store.revoke_api_key("ci", Utc::now()).await.unwrap());
-    assert!(store.api_key_by_hash(b"hash-1").await.unwrap().unwrap().revoked_at.is_some());
+    assert!(!store.api_key_by_hash(b"hash-1").await.unwrap().unwrap().is_live(Utc::now()), "a revoked key is not live");
     // The name is free again once its key is revoked.
     store.create_api_key(new_key("ci", b"hash-3")).await.unwrap();
     assert_eq!(store.list_api_keys().await.unwrap().len(), 2);

@@ -196,7 +196,7 @@ impl AuthService {
                 .api_key_by_hash(&hash)
                 .await?
                 .filter(|k| bool::from(k.key_hash.ct_eq(&hash)))
-                .filter(|k| k.revoked_at.is_none() && k.expires_at.is_none_or(|e| e > now))
+                .filter(|k| k.is_live(now))
                 .ok_or_else(Error::unauthorized)?;
             let principal = Principal {
                 id: key.id,

@@ -80,14 +80,10 @@ impl AuthService {
                 })
             }
             API_KEY => {
-                // Keys are few (an administrator creates each), so scanning the list is cheap and
-                // spares the port a lookup used by nothing else.
                 let key = store
-                    .list_api_keys()
+                    .api_key_by_id(grant.credential_id)
                     .await?
-                    .into_iter()
-                    .find(|k| k.id == grant.credential_id && k.id == grant.principal_id)
-                    .filter(|k| k.revoked_at.is_none() && k.expires_at.is_none_or(|e| e > now))
+                    .filter(|k| k.id == grant.principal_id && k.is_live(now))
                     .ok_or_else(Error::unauthorized)?;
                 Ok(Principal {
                     id: key.id,

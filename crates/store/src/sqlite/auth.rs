@@ -116,6 +116,17 @@ impl ApiKeys for SqliteStore {
         row.as_ref().map(key_record).transpose()
     }
 
+    async fn api_key_by_id(&self, id: Uuid) -> Result<Option<ApiKeyRecord>> {
+        let row = sqlx::query(
+            "SELECT id, name, key_hash, prefix, role, created_at, expires_at, revoked_at FROM api_keys WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        row.as_ref().map(key_record).transpose()
+    }
+
     async fn revoke_api_key(&self, name: &str, at: DateTime<Utc>) -> Result<bool> {
         let done = sqlx::query("UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL")
             .bind(ms(at))
