@@ -77,7 +77,7 @@ impl Task for AgentTask {
         }
         let prompt = ctx.input()["prompt"].as_str().unwrap_or_default().to_owned();
         ctx.progress(0, 1, "thinking").await?;
-        match self.agent.respond(&owner, &[], &prompt, Utc::now().date_naive()).await {
+        match self.agent.respond(&owner, &[], &prompt, Utc::now().date_naive(), None).await {
             TurnOutcome::Reply { text, .. } => Ok(StepOutcome::Done(json!({"reply": text}))),
             // The run still finishes, deterministically, with the reason: nothing was changed.
             TurnOutcome::Degraded { code, text, .. } => Ok(StepOutcome::Done(json!({"reply": text, "degraded": code}))),

@@ -1,13 +1,15 @@
 use std::sync::Arc;
 
+use futures::StreamExt as _;
+
 use chrono::NaiveDate;
 use domain::Principal;
 use serde_json::Value;
 
-use super::{ToolExecutor, prompt};
+use super::{Deltas, ToolExecutor, prompt};
 use crate::approval::{Origin, needs_approval};
 use crate::assistant::{self, Language, Understanding};
-use crate::llm::{ChatMessage, ChatRequest, Llm, LlmError};
+use crate::llm::{ChatMessage, ChatRequest, ChatResponse, Llm, LlmError, StreamEvent};
 use crate::tools::{CallError, ToolRegistry, ValidatedCall};
 
 #[derive(Debug, Clone, Copy)]
@@ -77,16 +79,28 @@ impl Agent {
         self.llm.clone()
     }
 
+    /// One turn. With `deltas`, the reply's text is sent there as the model produces it; the
+    /// returned outcome is still the whole, authoritative answer.
     pub async fn respond(
         &self,
         caller: &Principal,
         history: &[ChatMessage],
         message: &str,
         today: NaiveDate,
+        deltas: Option<&Deltas>,
     ) -> TurnOutcome {
         match &self.llm {
-            Some(llm) => self.with_model(llm.as_ref(), caller, history, message).await,
-            None => self.offline(caller, message, today).await,
+            Some(llm) => self.with_model(llm.as_ref(), caller, history, message, deltas).await,
+            None => {
+                let outcome = self.offline(caller, message, today).await;
+                // The offline assistant composes its answer at once: it arrives as one delta.
+                if let (Some(deltas), TurnOutcome::Reply { text, .. } | TurnOutcome::NeedsApproval { text, .. }) =
+                    (deltas, &outcome)
+                {
+                    let _ = deltas.send(text.clone()).await;
+                }
+                outcome
+            }
         }
     }
 
@@ -96,6 +110,7 @@ impl Agent {
         caller: &Principal,
         history: &[ChatMessage],
         message: &str,
+        deltas: Option<&Deltas>,
     ) -> TurnOutcome {
         let keep = history.len().saturating_sub(self.config.history_limit);
         let mut messages = vec![prompt::system()];
@@ -105,7 +120,7 @@ impl Agent {
         let mut tokens = 0u32;
         for _ in 0..self.config.max_steps {
             let request = ChatRequest { messages: messages.clone(), tools: tools.clone(), ..ChatRequest::default() };
-            let response = match llm.chat(&request).await {
+            let response = match call_model(llm, &request, deltas).await {
                 Ok(response) => response,
                 Err(err) => return degraded(&err, tokens),
             };
@@ -168,6 +183,24 @@ impl Agent {
             },
         }
     }
+}
+
+/// A whole answer, streamed through `deltas` when there is a listener. A listener that went away
+/// (the client disconnected) does not stop the turn: its reply is still kept.
+async fn call_model(llm: &dyn Llm, request: &ChatRequest, deltas: Option<&Deltas>) -> Result<ChatResponse, LlmError> {
+    let Some(deltas) = deltas else {
+        return llm.chat(request).await;
+    };
+    let mut stream = llm.chat_stream(request).await?;
+    while let Some(event) = stream.next().await {
+        match event? {
+            StreamEvent::TextDelta(text) => {
+                let _ = deltas.send(text).await;
+            }
+            StreamEvent::Done(response) => return Ok(response),
+        }
+    }
+    Err(LlmError::BadResponse)
 }
 
 fn degraded(err: &LlmError, tokens: u32) -> TurnOutcome {

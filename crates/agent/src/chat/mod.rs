@@ -15,6 +15,10 @@ use crate::tools::ValidatedCall;
 
 pub use agent::{Agent, AgentConfig, TurnOutcome};
 
+/// Where a streamed reply's text goes as it is produced. Bounded: a slow reader slows the
+/// model's stream instead of buffering it without limit.
+pub type Deltas = tokio::sync::mpsc::Sender<String>;
+
 /// Runs a validated tool call for a caller (the sales-domain services implement this).
 #[async_trait]
 pub trait ToolExecutor: Send + Sync {

@@ -86,7 +86,7 @@ async fn a_read_tool_runs_and_its_result_goes_back_to_the_model_as_untrusted_dat
     ])
     .await;
     let recorder = Arc::new(Recorder::default());
-    let outcome = agent(&fake, &recorder).respond(&staff(), &[], "cari aqua 600", today()).await;
+    let outcome = agent(&fake, &recorder).respond(&staff(), &[], "cari aqua 600", today(), None).await;
     assert!(matches!(outcome, TurnOutcome::Reply { ref text, .. } if text == "Aqua 600ml is AQ-600."), "{outcome:?}");
     assert_eq!(recorder.calls.lock().unwrap().as_slice(), [("search_items".to_owned(), json!({"q": "aqua 600"}))]);
     assert_eq!(fake.calls(), 2);
@@ -106,7 +106,7 @@ async fn a_model_that_obeys_an_injected_instruction_gets_no_write_without_approv
     ])
     .await;
     let recorder = Arc::new(Recorder::default());
-    let outcome = agent(&fake, &recorder).respond(&staff(), &[], "cari aqua", today()).await;
+    let outcome = agent(&fake, &recorder).respond(&staff(), &[], "cari aqua", today(), None).await;
     match outcome {
         TurnOutcome::NeedsApproval { call, .. } => {
             assert_eq!(call.tool, "set_price");
@@ -128,7 +128,7 @@ async fn invalid_or_unknown_calls_are_fed_back_and_never_executed() {
     ])
     .await;
     let recorder = Arc::new(Recorder::default());
-    let outcome = agent(&fake, &recorder).respond(&staff(), &[], "find aqua", today()).await;
+    let outcome = agent(&fake, &recorder).respond(&staff(), &[], "find aqua", today(), None).await;
     assert!(matches!(outcome, TurnOutcome::Reply { .. }), "{outcome:?}");
     assert_eq!(recorder.calls.lock().unwrap().len(), 1, "only the valid call ran");
     let requests = fake.requests();
@@ -149,7 +149,7 @@ async fn a_failing_model_degrades_with_our_code_and_none_of_its_text() {
     ])
     .await;
     let recorder = Arc::new(Recorder::default());
-    let outcome = agent(&fake, &recorder).respond(&staff(), &[], "hello", today()).await;
+    let outcome = agent(&fake, &recorder).respond(&staff(), &[], "hello", today(), None).await;
     match outcome {
         TurnOutcome::Degraded { code, text, .. } => {
             assert_eq!(code, "llm_unavailable");
@@ -158,7 +158,7 @@ async fn a_failing_model_degrades_with_our_code_and_none_of_its_text() {
         other => panic!("expected degradation, got {other:?}"),
     }
     let garbage = Fake::with([Reply::text(200, "<html>oops")]).await;
-    let outcome = agent(&garbage, &recorder).respond(&staff(), &[], "hello", today()).await;
+    let outcome = agent(&garbage, &recorder).respond(&staff(), &[], "hello", today(), None).await;
     assert!(matches!(outcome, TurnOutcome::Degraded { code: "llm_bad_response", .. }), "{outcome:?}");
 }
 
@@ -166,7 +166,7 @@ async fn a_failing_model_degrades_with_our_code_and_none_of_its_text() {
 async fn a_model_that_loops_on_tools_is_stopped() {
     let fake = Fake::with((0..4).map(|i| tool_call(&format!("c{i}"), "search_items", r#"{"q":"x"}"#))).await;
     let recorder = Arc::new(Recorder::default());
-    let outcome = agent(&fake, &recorder).respond(&staff(), &[], "x", today()).await;
+    let outcome = agent(&fake, &recorder).respond(&staff(), &[], "x", today(), None).await;
     assert!(matches!(outcome, TurnOutcome::Degraded { code: "llm_too_many_steps", .. }), "{outcome:?}");
     assert_eq!(fake.calls(), 4, "max_steps model calls, no more");
 }
@@ -176,7 +176,7 @@ async fn the_history_sent_to_the_model_is_bounded() {
     let fake = Fake::with([Reply::completion("ok")]).await;
     let recorder = Arc::new(Recorder::default());
     let history: Vec<ChatMessage> = (0..50).map(|i| ChatMessage::user(format!("old message {i}"))).collect();
-    agent(&fake, &recorder).respond(&staff(), &history, "latest", today()).await;
+    agent(&fake, &recorder).respond(&staff(), &history, "latest", today(), None).await;
     let sent = fake.requests()[0].body["messages"].as_array().unwrap().clone();
     assert_eq!(sent.len(), 1 + 3 + 1, "system + the last 3 + the new message");
     assert_eq!(sent[1]["content"], "old message 47");
@@ -187,12 +187,12 @@ async fn the_history_sent_to_the_model_is_bounded() {
 async fn offline_the_assistant_calls_the_same_tools_and_asks_before_writing() {
     let recorder = Arc::new(Recorder::default());
     let offline = Agent::new(None, registry(), recorder.clone(), AgentConfig::default());
-    let outcome = offline.respond(&staff(), &[], "cari aqua 600ml", today()).await;
+    let outcome = offline.respond(&staff(), &[], "cari aqua 600ml", today(), None).await;
     assert!(matches!(outcome, TurnOutcome::Reply { ref text, .. } if text.contains("AQ-600")), "{outcome:?}");
     assert_eq!(recorder.calls.lock().unwrap().as_slice(), [("search_items".to_owned(), json!({"q": "aqua 600ml"}))]);
 
     // A capability this server does not offer yet is said plainly, in the user's language.
-    let outcome = offline.respond(&staff(), &[], "laporan penjualan bulan ini", today()).await;
+    let outcome = offline.respond(&staff(), &[], "laporan penjualan bulan ini", today(), None).await;
     assert!(matches!(outcome, TurnOutcome::Reply { ref text, .. } if text.contains("belum tersedia")), "{outcome:?}");
     assert_eq!(recorder.calls.lock().unwrap().len(), 1);
 }

@@ -5,5 +5,5 @@
 mod service;
 mod tools;
 
-pub use service::{ChatService, Turn};
+pub use service::{ChatService, PendingTurn, Turn};
 pub use tools::NoTools;

@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use agent::chat::{Agent, TurnOutcome};
+use agent::chat::{Agent, Deltas, TurnOutcome};
 use agent::llm::ChatMessage;
 use chrono::Utc;
 use domain::{Error, ErrorCode, Principal, Result, Role};
@@ -85,6 +85,13 @@ impl ChatService {
 
     /// Answers a message in the caller's own session.
     pub async fn send(&self, caller: &Principal, id: Uuid, content: &str) -> Result<Turn> {
+        self.begin(caller, id, content).await?.finish(None).await
+    }
+
+    /// Checks and records the caller's message; the reply is produced by [`PendingTurn::finish`].
+    /// Split in two so a streaming channel can refuse a bad request with a proper error before
+    /// it commits to a stream.
+    pub async fn begin(&self, caller: &Principal, id: Uuid, content: &str) -> Result<PendingTurn> {
         let session = self.get(caller, id).await?;
         if session.owner_id != caller.id {
             return Err(Error::forbidden("only the owner of a session can write in it"));
@@ -107,7 +114,32 @@ impl ChatService {
             .map(|m| if m.role == "user" { ChatMessage::user(m.content) } else { ChatMessage::assistant(m.content) })
             .collect();
         self.store.append_message(id, "user", content, None, Utc::now()).await?;
-        let (text, degraded, pending, tokens) = match self.agent.respond(caller, &history, content, today).await {
+        Ok(PendingTurn {
+            service: self.clone(),
+            caller: caller.clone(),
+            session_id: id,
+            content: content.to_owned(),
+            history,
+        })
+    }
+}
+
+/// A message accepted and stored, waiting for its reply.
+pub struct PendingTurn {
+    service: ChatService,
+    caller: Principal,
+    session_id: Uuid,
+    content: String,
+    history: Vec<ChatMessage>,
+}
+
+impl PendingTurn {
+    /// Produces, counts and stores the reply; with `deltas`, its text streams there first.
+    pub async fn finish(self, deltas: Option<&Deltas>) -> Result<Turn> {
+        let Self { service, caller, session_id, content, history } = self;
+        let today = Utc::now().date_naive();
+        let outcome = service.agent.respond(&caller, &history, &content, today, deltas).await;
+        let (text, degraded, pending, tokens) = match outcome {
             TurnOutcome::Reply { text, tokens } => (text, None, None, tokens),
             TurnOutcome::Degraded { code, text, tokens } => (text, Some(code), None, tokens),
             TurnOutcome::NeedsApproval { text, call, tokens } => {
@@ -117,13 +149,13 @@ impl ChatService {
             }
         };
         if tokens > 0 {
-            self.store.add_llm_tokens(caller.id, today, u64::from(tokens)).await?;
+            service.store.add_llm_tokens(caller.id, today, u64::from(tokens)).await?;
         }
         let meta = match (&degraded, &pending) {
             (None, None) => None,
             _ => Some(json!({"degraded": degraded, "pending_approval": pending})),
         };
-        let seq = self.store.append_message(id, "assistant", &text, meta.as_ref(), Utc::now()).await?;
+        let seq = service.store.append_message(session_id, "assistant", &text, meta.as_ref(), Utc::now()).await?;
         Ok(Turn { seq, content: text, degraded, pending_approval: pending })
     }
 }

@@ -2,6 +2,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::routing::post;
+use futures::StreamExt as _;
 use domain::Role;
 use serde_json::{Value, json};
 
@@ -182,4 +183,98 @@ async fn a_failing_model_degrades_to_a_clear_reply_never_a_500_nor_its_text() {
     let reply: Value = response.json().await.unwrap();
     assert_eq!(reply["degraded"], "llm_unavailable");
     assert!(!reply.to_string().contains("SECRET"), "{reply}");
+}
+
+/// A provider that streams "Selamat " and then holds the rest of its answer until the test
+/// opens the gate: a client that sees the first words before the gate opens saw them streamed.
+async fn gated_provider() -> (String, Arc<tokio::sync::Notify>, Arc<std::sync::Mutex<Vec<Value>>>) {
+    let gate = Arc::new(tokio::sync::Notify::new());
+    let requests = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (held, seen) = (gate.clone(), requests.clone());
+    let app = axum::Router::new().route(
+        "/v1/chat/completions",
+        post(move |axum::Json(request): axum::Json<Value>| {
+            let (held, seen) = (held.clone(), seen.clone());
+            async move {
+                seen.lock().unwrap().push(request);
+                let chunk = |delta: Value, finish: Value| {
+                    format!("data: {}\n\n", json!({"choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}))
+                };
+                let first = chunk(json!({"role": "assistant", "content": "Selamat "}), Value::Null);
+                let rest = format!(
+                    "{}{}data: {}\n\ndata: [DONE]\n\n",
+                    chunk(json!({"content": "siang!"}), Value::Null),
+                    chunk(json!({}), json!("stop")),
+                    json!({"choices": [], "usage": {"prompt_tokens": 3, "completion_tokens": 2}})
+                );
+                let body = futures::stream::once(async move { Ok::<_, std::convert::Infallible>(first) })
+                    .chain(futures::stream::once(async move {
+                        held.notified().await;
+                        Ok(rest)
+                    }));
+                axum::response::Response::builder()
+                    .header("content-type", "text/event-stream")
+                    .body(axum::body::Body::from_stream(body))
+                    .unwrap()
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}/v1"), gate, requests)
+}
+
+#[tokio::test]
+async fn a_model_reply_streams_to_the_client_while_the_model_is_still_writing() {
+    let (base, gate, requests) = gated_provider().await;
+    let server = TestServer::start_with(&[("LLM_BASE_URL", base.as_str()), ("LLM_MODEL", "test-model")], None).await;
+    let token = server.token("ana", Role::Staff).await;
+    let id = session(&server, &token).await;
+    let response = server
+        .http
+        .post(server.url(&format!("/api/v1/sessions/{id}/messages")))
+        .bearer_auth(&token)
+        .header("accept", "text/event-stream")
+        .json(&json!({"content": "selamat siang"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let mut body = response.bytes_stream();
+    let mut seen = String::new();
+    // Bounded so a server that buffers the whole reply fails here instead of hanging the suite.
+    let first_words = async {
+        while !seen.contains("Selamat ") {
+            let chunk = body.next().await.expect("the stream ended early").unwrap();
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(20), first_words)
+        .await
+        .expect("the first words arrive before the model finishes");
+    assert!(seen.contains("event: message.delta") && !seen.contains("message.done"), "{seen}");
+    gate.notify_one();
+    while let Some(chunk) = body.next().await {
+        seen.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+    }
+    let done = seen.split("event: message.done\ndata: ").nth(1).expect("a message.done event").lines().next().unwrap();
+    let done: Value = serde_json::from_str(done).unwrap();
+    assert_eq!(done["message"]["content"], "Selamat siang!", "the whole reply, as stored");
+    let requests = requests.lock().unwrap();
+    assert_eq!(requests.len(), 1, "one model call");
+    assert_eq!(requests[0]["stream"], true, "the model was asked to stream");
+    drop(requests);
+    let stored: Value = server
+        .http
+        .get(server.url(&format!("/api/v1/sessions/{id}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let last = stored["messages"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((last["role"].as_str(), last["content"].as_str()), (Some("assistant"), Some("Selamat siang!")));
 }

@@ -1,5 +1,7 @@
 use std::convert::Infallible;
 
+use futures::StreamExt as _;
+
 use app::App;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -161,37 +163,60 @@ pub async fn send(
     if body.upload_ids.as_ref().is_some_and(|ids| ids.len() > 20) {
         return Err(Error::validation("at most 20 uploads per message").into());
     }
-    let turn = app.chat.send(&caller, id, &body.content).await?;
-    let reply = Reply {
-        session_id: id,
-        message: MessageBody {
-            seq: turn.seq,
-            role: "assistant".into(),
-            content: turn.content.clone(),
-            meta: None,
-            created_at: Utc::now(),
-        },
-        degraded: turn.degraded.map(str::to_owned),
-        pending_approval: turn.pending_approval,
-    };
+    let pending = app.chat.begin(&caller, id, &body.content).await?;
     let wants_stream = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("text/event-stream"));
     if !wants_stream {
-        return Ok(axum::Json(reply).into_response());
+        let turn = pending.finish(None).await?;
+        return Ok(axum::Json(reply(id, turn)).into_response());
     }
-    // The reply arrives as word-sized deltas and then the whole message, the same frames the
-    // WebSocket gateway uses.
-    let mut events: Vec<Result<Event, Infallible>> = Vec::new();
-    let words: Vec<&str> = turn.content.split_inclusive(' ').collect();
-    for chunk in words.chunks(4) {
-        let text: String = chunk.concat();
-        events.push(Ok(Event::default()
-            .event("message.delta")
-            .data(json!({"session_id": id, "text": text}).to_string())));
-    }
-    let done = serde_json::to_value(&reply).unwrap_or_default();
-    events.push(Ok(Event::default().event("message.done").data(done.to_string())));
-    Ok(Sse::new(futures::stream::iter(events)).into_response())
+    // The turn runs on its own task so it completes and is stored even if the client goes away;
+    // its text streams as `message.delta` events while the model writes it, then `message.done`
+    // carries the whole stored reply (the same frames the WebSocket gateway uses).
+    let (deltas, received) = tokio::sync::mpsc::channel::<String>(32);
+    let turn = tokio::spawn(async move { pending.finish(Some(&deltas)).await });
+    let request_id = crate::http::context::current_request_id();
+    let text = futures::stream::unfold(received, |mut received| async move {
+        let text = received.recv().await?;
+        Some((text, received))
+    })
+    .map(move |text| Ok(Event::default().event("message.delta").data(json!({"session_id": id, "text": text}).to_string())));
+    let done = futures::stream::once(async move {
+        let event = match turn.await {
+            Ok(Ok(turn)) => Event::default().event("message.done").data(json!(reply(id, turn)).to_string()),
+            Ok(Err(err)) => stream_error(&err, &request_id),
+            Err(join) => stream_error(&Error::internal(join), &request_id),
+        };
+        Ok::<_, Infallible>(event)
+    });
+    Ok(Sse::new(text.chain(done)).into_response())
 }
+
+fn reply(session_id: Uuid, turn: app::chat::Turn) -> Reply {
+    Reply {
+        session_id,
+        message: MessageBody {
+            seq: turn.seq,
+            role: "assistant".into(),
+            content: turn.content,
+            meta: None,
+            created_at: Utc::now(),
+        },
+        degraded: turn.degraded.map(str::to_owned),
+        pending_approval: turn.pending_approval,
+    }
+}
+
+/// A failure after the stream started can no longer be a problem document: it becomes an `error`
+/// event with the same client-safe fields; the cause goes to the log.
+fn stream_error(err: &Error, request_id: &str) -> Event {
+    if err.code().is_internal() || err.code() == domain::ErrorCode::Unavailable {
+        tracing::error!(code = err.code().as_str(), error = %err, request_id, "streamed chat turn failed");
+    }
+    Event::default()
+        .event("error")
+        .data(json!({"code": err.code().as_str(), "message": err.detail(), "request_id": request_id}).to_string())
+}
+

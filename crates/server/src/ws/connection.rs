@@ -172,12 +172,20 @@ impl Session {
         for upload in uploads {
             self.app.uploads.get(&self.caller, upload).await?;
         }
-        let turn = self.app.chat.send(&self.caller, session_id, content).await?;
-        let words: Vec<&str> = turn.content.split_inclusive(' ').collect();
-        for chunk in words.chunks(4) {
-            self.outbox.push(frames::message_delta(session_id, &chunk.concat()));
-        }
-        self.outbox.push(frames::message_done(session_id, &turn));
+        let pending = self.app.chat.begin(&self.caller, session_id, content).await?;
+        // Deltas go to the outbox as the model writes them; the outbox's own bound drops a client
+        // too slow to read them.
+        let (deltas, mut received) = tokio::sync::mpsc::channel::<String>(32);
+        let outbox = self.outbox.clone();
+        let forward = tokio::spawn(async move {
+            while let Some(text) = received.recv().await {
+                outbox.push(frames::message_delta(session_id, &text));
+            }
+        });
+        let turn = pending.finish(Some(&deltas)).await;
+        drop(deltas);
+        let _ = forward.await;
+        self.outbox.push(frames::message_done(session_id, &turn?));
         Ok(())
     }
 
