@@ -32,6 +32,11 @@ pub enum ErrorCode {
     QuotaBytesExceeded,
     QuotaCountExceeded,
     LlmBudgetExhausted,
+    /// An approval names arguments other than those of the proposed change.
+    ApprovalArgumentsChanged,
+    /// The approval was already decided (approved and applied, or declined).
+    ApprovalUsed,
+    ApprovalExpired,
     Internal,
 }
 
@@ -61,6 +66,9 @@ impl ErrorCode {
             ErrorCode::QuotaBytesExceeded => "quota_bytes_exceeded",
             ErrorCode::QuotaCountExceeded => "quota_count_exceeded",
             ErrorCode::LlmBudgetExhausted => "llm_budget_exhausted",
+            ErrorCode::ApprovalArgumentsChanged => "approval_arguments_changed",
+            ErrorCode::ApprovalUsed => "approval_used",
+            ErrorCode::ApprovalExpired => "approval_expired",
             ErrorCode::Internal => "internal",
         }
     }
@@ -91,6 +99,9 @@ impl ErrorCode {
             ErrorCode::QuotaBytesExceeded => "Storage quota exceeded",
             ErrorCode::QuotaCountExceeded => "Upload count quota exceeded",
             ErrorCode::LlmBudgetExhausted => "Daily language-model budget spent",
+            ErrorCode::ApprovalArgumentsChanged => "Approval does not match the proposed change",
+            ErrorCode::ApprovalUsed => "Approval already decided",
+            ErrorCode::ApprovalExpired => "Approval expired",
             ErrorCode::Internal => "Internal error",
         }
     }

@@ -171,9 +171,37 @@ pub trait Chats: Send + Sync {
     async fn llm_tokens(&self, principal_id: Uuid, day: chrono::NaiveDate) -> Result<u64>;
 }
 
+#[async_trait]
+pub trait Approvals: Send + Sync {
+    async fn create_approval(&self, approval: &crate::approval::ApprovalRecord) -> Result<()>;
+    async fn approval(&self, id: Uuid) -> Result<Option<crate::approval::ApprovalRecord>>;
+    /// Records the decision only if the approval is still pending, unexpired at `now` and bound to
+    /// exactly `decision.args_hash`, atomically; false (and nothing written) otherwise.
+    async fn decide_approval(
+        &self,
+        id: Uuid,
+        decision: crate::approval::Decision<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// Approved → used, once; false when it was not approved or is used already.
+    async fn mark_approval_used(&self, id: Uuid, now: DateTime<Utc>) -> Result<bool>;
+}
+
 /// Everything the services need from a database.
 pub trait Store:
-    Health + Users + LoginSessions + ApiKeys + LoginThrottle + Uploads + Runs + Chats + Tickets + Send + Sync + 'static
+    Health
+    + Users
+    + LoginSessions
+    + ApiKeys
+    + LoginThrottle
+    + Uploads
+    + Runs
+    + Chats
+    + Tickets
+    + Approvals
+    + Send
+    + Sync
+    + 'static
 {
 }
 
@@ -187,6 +215,7 @@ impl<T> Store for T where
         + Runs
         + Chats
         + Tickets
+        + Approvals
         + Send
         + Sync
         + 'static

@@ -347,6 +347,76 @@ async fn chat_messages_are_numbered_bounded_and_token_use_adds_up(store: Arc<dyn
     assert!(store.recent_messages(session.id, 10).await.unwrap().is_empty(), "messages go with their session");
 }
 
+fn proposal(expires_in: Duration) -> store::ApprovalRecord {
+    use chrono::SubsecRound as _;
+    // Stores keep milliseconds.
+    let now = Utc::now().trunc_subsecs(3);
+    store::ApprovalRecord {
+        id: Uuid::now_v7(),
+        owner_id: Uuid::now_v7(),
+        scope: format!("session:{}", Uuid::now_v7()),
+        tool: "set_price".into(),
+        arguments: serde_json::json!({"sku": "AQ-600", "price": "4500"}),
+        args_hash: "hash-of-the-arguments".into(),
+        status: store::ApprovalStatus::Pending,
+        created_at: now,
+        expires_at: now + expires_in,
+        approver_id: None,
+        approver_role: None,
+        decided_at: None,
+        used_at: None,
+    }
+}
+
+fn decision(approve: bool, args_hash: &str) -> store::Decision<'_> {
+    store::Decision { approve, args_hash, approver_id: Uuid::now_v7(), approver_role: Role::Manager }
+}
+
+async fn an_approval_is_decided_once_for_its_exact_arguments_before_it_expires(store: Arc<dyn Store>) {
+    let pending = proposal(Duration::minutes(10));
+    store.create_approval(&pending).await.unwrap();
+    assert_eq!(store.approval(pending.id).await.unwrap().as_ref(), Some(&pending));
+    let now = Utc::now();
+    assert!(!store.decide_approval(pending.id, decision(true, "another-hash"), now).await.unwrap());
+    assert_eq!(store.approval(pending.id).await.unwrap().unwrap().status, store::ApprovalStatus::Pending);
+    assert!(!store.mark_approval_used(pending.id, now).await.unwrap(), "a pending approval cannot be used");
+    let yes = decision(true, "hash-of-the-arguments");
+    assert!(store.decide_approval(pending.id, yes, now).await.unwrap());
+    let decided = store.approval(pending.id).await.unwrap().unwrap();
+    assert_eq!(decided.status, store::ApprovalStatus::Approved);
+    assert_eq!((decided.approver_id, decided.approver_role), (Some(yes.approver_id), Some(Role::Manager)));
+    assert!(!store.decide_approval(pending.id, yes, now).await.unwrap(), "decided once");
+    assert!(store.mark_approval_used(pending.id, now).await.unwrap());
+    assert!(!store.mark_approval_used(pending.id, now).await.unwrap(), "used once");
+    assert_eq!(store.approval(pending.id).await.unwrap().unwrap().status, store::ApprovalStatus::Used);
+
+    let late = proposal(Duration::minutes(10));
+    store.create_approval(&late).await.unwrap();
+    let after_expiry = late.expires_at;
+    assert!(!store.decide_approval(late.id, decision(true, "hash-of-the-arguments"), after_expiry).await.unwrap());
+
+    let declined = proposal(Duration::minutes(10));
+    store.create_approval(&declined).await.unwrap();
+    assert!(store.decide_approval(declined.id, decision(false, "hash-of-the-arguments"), now).await.unwrap());
+    assert_eq!(store.approval(declined.id).await.unwrap().unwrap().status, store::ApprovalStatus::Declined);
+    assert!(!store.mark_approval_used(declined.id, now).await.unwrap(), "a declined change is never applied");
+    assert!(store.approval(Uuid::now_v7()).await.unwrap().is_none());
+}
+
+async fn concurrent_approvers_decide_exactly_once(store: Arc<dyn Store>) {
+    let pending = proposal(Duration::minutes(10));
+    store.create_approval(&pending).await.unwrap();
+    let mut deciders = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let (store, id) = (store.clone(), pending.id);
+        deciders.spawn(async move {
+            store.decide_approval(id, decision(true, "hash-of-the-arguments"), Utc::now()).await.unwrap()
+        });
+    }
+    let wins = deciders.join_all().await.into_iter().filter(|won| *won).count();
+    assert_eq!(wins, 1);
+}
+
 macro_rules! adapter {
     ($backend:ident, $($story:ident),+ $(,)?) => {
         mod $backend {
@@ -378,6 +448,8 @@ adapter!(
     chat_messages_are_numbered_bounded_and_token_use_adds_up,
     a_ticket_is_redeemed_once_and_never_after_it_expires,
     concurrent_redeemers_get_a_ticket_exactly_once,
+    an_approval_is_decided_once_for_its_exact_arguments_before_it_expires,
+    concurrent_approvers_decide_exactly_once,
 );
 
 #[tokio::test]

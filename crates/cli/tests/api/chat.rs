@@ -2,8 +2,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::routing::post;
-use futures::StreamExt as _;
 use domain::Role;
+use futures::StreamExt as _;
 use serde_json::{Value, json};
 
 use crate::support::{TestServer, assert_problem};
@@ -207,11 +207,12 @@ async fn gated_provider() -> (String, Arc<tokio::sync::Notify>, Arc<std::sync::M
                     chunk(json!({}), json!("stop")),
                     json!({"choices": [], "usage": {"prompt_tokens": 3, "completion_tokens": 2}})
                 );
-                let body = futures::stream::once(async move { Ok::<_, std::convert::Infallible>(first) })
-                    .chain(futures::stream::once(async move {
+                let body = futures::stream::once(async move { Ok::<_, std::convert::Infallible>(first) }).chain(
+                    futures::stream::once(async move {
                         held.notified().await;
                         Ok(rest)
-                    }));
+                    }),
+                );
                 axum::response::Response::builder()
                     .header("content-type", "text/event-stream")
                     .body(axum::body::Body::from_stream(body))

@@ -52,7 +52,10 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::Overloaded | ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::InsufficientStorage => StatusCode::INSUFFICIENT_STORAGE,
         ErrorCode::QuotaBytesExceeded => StatusCode::PAYLOAD_TOO_LARGE,
-        ErrorCode::QuotaCountExceeded => StatusCode::CONFLICT,
+        ErrorCode::QuotaCountExceeded
+        | ErrorCode::ApprovalArgumentsChanged
+        | ErrorCode::ApprovalUsed
+        | ErrorCode::ApprovalExpired => StatusCode::CONFLICT,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

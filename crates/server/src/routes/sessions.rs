@@ -182,7 +182,9 @@ pub async fn send(
         let text = received.recv().await?;
         Some((text, received))
     })
-    .map(move |text| Ok(Event::default().event("message.delta").data(json!({"session_id": id, "text": text}).to_string())));
+    .map(move |text| {
+        Ok(Event::default().event("message.delta").data(json!({"session_id": id, "text": text}).to_string()))
+    });
     let done = futures::stream::once(async move {
         let event = match turn.await {
             Ok(Ok(turn)) => Event::default().event("message.done").data(json!(reply(id, turn)).to_string()),
@@ -219,4 +221,3 @@ fn stream_error(err: &Error, request_id: &str) -> Event {
         .event("error")
         .data(json!({"code": err.code().as_str(), "message": err.detail(), "request_id": request_id}).to_string())
 }
-

@@ -1,5 +1,6 @@
 //! The embedded default: one SQLite file under `DATA_DIR`, in WAL mode.
 
+mod approvals;
 mod auth;
 mod chats;
 mod health;
