@@ -16,6 +16,7 @@ mod parse;
 mod read;
 mod text;
 mod value;
+mod write;
 
 pub use error::SheetError;
 pub use limits::Limits;
@@ -25,3 +26,4 @@ pub use parse::{
 };
 pub use read::{Row, Table, TableKind, read_table, read_table_with};
 pub use value::{Cell, CellProblem};
+pub use write::{DraftLine, DraftOrder, Report, ReportRow, WriteError, write_draft_order, write_sales_report};
