@@ -9,6 +9,7 @@
 //! Every input is treated as hostile: sizes and counts are capped before memory is spent, and
 //! messages quote at most a short prefix of what a cell held.
 
+mod chart;
 mod error;
 mod limits;
 mod parse;
@@ -18,6 +19,7 @@ mod text;
 mod value;
 mod write;
 
+pub use chart::{MAX_BARS, render_bar_chart};
 pub use error::SheetError;
 pub use limits::Limits;
 pub use parse::{
