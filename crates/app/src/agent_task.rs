@@ -117,9 +117,12 @@ impl AgentTask {
         }
         let executor = self.agent.executor().clone();
         let owner = owner.clone();
-        let result = ctx
-            .effect(&format!("approved:{hash}"), move || async move { executor.execute(&owner, &call).await })
-            .await?;
+        let step = format!("approved:{hash}");
+        // The same key reaches the tool, so even a crash between applying the write and recording
+        // it in the ledger cannot apply it twice.
+        let key = agent::runs::effect_key(ctx.run.id, &step);
+        let result =
+            ctx.effect(&step, move || async move { executor.execute(&owner, &call, Some(&key)).await }).await?;
         Ok(StepOutcome::Done(json!({"reply": "Done.", "approved": true, "result": result})))
     }
 }

@@ -150,6 +150,6 @@ fn services(
     let tasks = extra.clone().with(Arc::new(crate::AgentTask::new(agent.clone(), store.clone())));
     let runs = agent::runs::RunService::new(store.clone(), tasks, settings.work_interrupt_ttl);
     let budget = agent.has_model().then_some(settings.llm_daily_token_budget);
-    let chat = crate::chat::ChatService::new(store.clone(), agent.clone(), budget);
+    let chat = crate::chat::ChatService::new(store.clone(), agent.clone(), budget, settings.work_interrupt_ttl);
     (runs, chat)
 }

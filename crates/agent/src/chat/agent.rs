@@ -145,7 +145,7 @@ impl Agent {
                         return TurnOutcome::NeedsApproval { text, call: valid, tokens };
                     }
                     Ok(valid) => {
-                        let message = match self.executor.execute(caller, &valid).await {
+                        let message = match self.executor.execute(caller, &valid, None).await {
                             Ok(result) => prompt::tool_result(&call.id, &result),
                             Err(err) => prompt::tool_error(&call.id, err.code().as_str(), err.detail()),
                         };
@@ -177,7 +177,7 @@ impl Agent {
             Ok(valid) if needs_approval(valid.effect, Origin::Model) => {
                 TurnOutcome::NeedsApproval { text: confirm(language, &valid), call: valid, tokens: 0 }
             }
-            Ok(valid) => match self.executor.execute(caller, &valid).await {
+            Ok(valid) => match self.executor.execute(caller, &valid, None).await {
                 Ok(result) => TurnOutcome::Reply { text: render(&result), tokens: 0 },
                 Err(err) => TurnOutcome::Reply { text: err.detail().to_owned(), tokens: 0 },
             },

@@ -20,7 +20,16 @@ pub use agent::{Agent, AgentConfig, TurnOutcome};
 pub type Deltas = tokio::sync::mpsc::Sender<String>;
 
 /// Runs a validated tool call for a caller (the sales-domain services implement this).
+///
+/// A write arrives with an idempotency key, stable across retries and replays of the same
+/// approved call; the implementation applies the write and records the key in one transaction,
+/// so the same key never applies twice. Reads carry none.
 #[async_trait]
 pub trait ToolExecutor: Send + Sync {
-    async fn execute(&self, caller: &Principal, call: &ValidatedCall) -> domain::Result<Value>;
+    async fn execute(
+        &self,
+        caller: &Principal,
+        call: &ValidatedCall,
+        idempotency_key: Option<&str>,
+    ) -> domain::Result<Value>;
 }

@@ -8,7 +8,7 @@ mod engine;
 mod service;
 mod task;
 
-pub use context::RunContext;
+pub use context::{RunContext, effect_key};
 pub use engine::{EngineConfig, RunEngine};
 pub use service::{RunService, RunView};
 pub use task::{StepOutcome, Task, TaskRegistry};

@@ -15,10 +15,11 @@ pub const MAX_MESSAGE_CHARS: usize = 8000;
 
 #[derive(Clone)]
 pub struct ChatService {
-    store: Arc<dyn Store>,
-    agent: Arc<Agent>,
+    pub(super) store: Arc<dyn Store>,
+    pub(super) agent: Arc<Agent>,
     /// LLM tokens per principal per UTC day; None without a model (the offline assistant is free).
     daily_budget: Option<u64>,
+    pub(super) approval_ttl: chrono::Duration,
 }
 
 /// What the assistant answered.
@@ -33,8 +34,9 @@ pub struct Turn {
 }
 
 impl ChatService {
-    pub fn new(store: Arc<dyn Store>, agent: Arc<Agent>, daily_budget: Option<u64>) -> Self {
-        Self { store, agent, daily_budget }
+    pub fn new(store: Arc<dyn Store>, agent: Arc<Agent>, daily_budget: Option<u64>, wait: std::time::Duration) -> Self {
+        let wait = chrono::Duration::from_std(wait).unwrap_or(super::CHAT_APPROVAL_TTL);
+        Self { store, agent, daily_budget, approval_ttl: wait.min(super::CHAT_APPROVAL_TTL) }
     }
 
     pub async fn create(&self, caller: &Principal, mode: &str, title: Option<String>) -> Result<ChatSessionRecord> {
@@ -143,9 +145,8 @@ impl PendingTurn {
             TurnOutcome::Reply { text, tokens } => (text, None, None, tokens),
             TurnOutcome::Degraded { code, text, tokens } => (text, Some(code), None, tokens),
             TurnOutcome::NeedsApproval { text, call, tokens } => {
-                let pending =
-                    json!({"tool": call.tool, "arguments": call.arguments, "args_hash": call.args_hash.to_string()});
-                (text, None, Some(pending), tokens)
+                let proposal = service.propose(&caller, session_id, &call).await?;
+                (text, None, Some(super::approvals::describe(&proposal)), tokens)
             }
         };
         if tokens > 0 {

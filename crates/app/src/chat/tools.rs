@@ -7,7 +7,12 @@ pub struct NoTools;
 
 #[async_trait]
 impl agent::chat::ToolExecutor for NoTools {
-    async fn execute(&self, _caller: &Principal, _call: &agent::tools::ValidatedCall) -> domain::Result<Value> {
+    async fn execute(
+        &self,
+        _caller: &Principal,
+        _call: &agent::tools::ValidatedCall,
+        _idempotency_key: Option<&str>,
+    ) -> domain::Result<Value> {
         Err(Error::new(ErrorCode::NotFound, "no such tool"))
     }
 }

@@ -14,19 +14,19 @@ use serde_json::{Value, json};
 use crate::runs::until;
 use crate::support::{TestServer, assert_problem};
 
-struct Notes {
-    applied: Arc<AtomicUsize>,
+pub struct Notes {
+    pub applied: Arc<AtomicUsize>,
 }
 
 #[async_trait]
 impl ToolExecutor for Notes {
-    async fn execute(&self, _caller: &Principal, call: &ValidatedCall) -> domain::Result<Value> {
+    async fn execute(&self, _caller: &Principal, call: &ValidatedCall, _key: Option<&str>) -> domain::Result<Value> {
         self.applied.fetch_add(1, Ordering::SeqCst);
         Ok(json!({"saved": call.arguments["text"]}))
     }
 }
 
-fn tools() -> ToolRegistry {
+pub fn tools() -> ToolRegistry {
     let mut tools = ToolRegistry::new();
     tools
         .register(ToolDef {
@@ -41,7 +41,7 @@ fn tools() -> ToolRegistry {
 }
 
 /// A provider whose model always asks to save a note.
-async fn eager_model() -> String {
+pub async fn eager_model() -> String {
     let app = axum::Router::new().route(
         "/v1/chat/completions",
         post(|| async {

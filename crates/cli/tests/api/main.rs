@@ -3,6 +3,7 @@
 mod agent_runs;
 mod auth;
 mod chat;
+mod chat_approvals;
 mod errors;
 mod limits;
 mod ops;

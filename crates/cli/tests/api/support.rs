@@ -155,6 +155,11 @@ impl TestServer {
         req.send().await.expect("request")
     }
 
+    /// POSTs `body` as JSON with a bearer token.
+    pub async fn post_json(&self, path: &str, bearer: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.http.post(self.url(path)).bearer_auth(bearer).json(body).send().await.expect("request")
+    }
+
     pub async fn stop(mut self, grace: Duration) -> Result<(), server::StopError> {
         self.handle.take().expect("running").shutdown(grace).await
     }

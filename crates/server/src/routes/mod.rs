@@ -62,6 +62,7 @@ pub fn protected() -> OpenApiRouter<App> {
         .routes(routes!(sessions::create, sessions::list))
         .routes(routes!(sessions::get, sessions::delete))
         .routes(routes!(sessions::send))
+        .routes(routes!(sessions::decide))
         .routes(routes!(runs::start))
         .routes(routes!(runs::get))
         .routes(routes!(runs::resume))

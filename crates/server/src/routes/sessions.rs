@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::http::auth::Caller;
 use crate::http::json::Json;
-use crate::http::path_id::PathId;
+use crate::http::path_id::{PathId, PathIds};
 use crate::http::problem::ApiResult;
 
 #[derive(Deserialize, ToSchema)]
@@ -220,4 +220,34 @@ fn stream_error(err: &Error, request_id: &str) -> Event {
     Event::default()
         .event("error")
         .data(json!({"code": err.code().as_str(), "message": err.detail(), "request_id": request_id}).to_string())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDecision {
+    /// `true` applies the proposed change; `false` declines it.
+    approve: bool,
+    /// The `args_hash` of the proposal being decided: an approval names the exact arguments it approves.
+    args_hash: String,
+}
+
+/// Decides a change the assistant proposed in this session (`pending_approval` of a reply). Approved, it
+/// runs once, as the approver, whose role must allow the tool; the outcome is the session's next message.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/approvals/{approval_id}", tag = "chat",
+    params(("id" = Uuid, Path), ("approval_id" = Uuid, Path)), request_body = NewDecision,
+    responses((status = 200, description = "Decided; the assistant's message saying what happened", body = Reply),
+              (status = 404, description = "No such session or proposal (or not yours)", content_type = "application/problem+json"),
+              (status = 409, description = "Already decided (`approval_used`), expired (`approval_expired`) or for other arguments (`approval_arguments_changed`)", content_type = "application/problem+json")))]
+pub async fn decide(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathIds(id, approval_id): PathIds,
+    Json(body): Json<NewDecision>,
+) -> ApiResult<axum::Json<Reply>> {
+    if body.args_hash.len() > 128 {
+        return Err(Error::validation("`args_hash` is not a hash").into());
+    }
+    let verdict = app::chat::Verdict { approve: body.approve, args_hash: body.args_hash };
+    let turn = app.chat.decide(&caller, id, approval_id, &verdict).await?;
+    Ok(axum::Json(reply(id, turn)))
 }

@@ -1,0 +1,95 @@
+//! A change the assistant proposes in chat waits for a person: it runs only with a decision naming
+//! its exact arguments, once, before it expires, and only for someone whose role allows the tool.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use domain::Role;
+use serde_json::{Value, json};
+
+use crate::agent_runs::{Notes, eager_model, tools};
+use crate::support::{TestServer, assert_problem};
+
+async fn server_with_notes(extra: &[(&str, &str)]) -> (TestServer, Arc<AtomicUsize>) {
+    let base = eager_model().await;
+    let applied = Arc::new(AtomicUsize::new(0));
+    let executor = Arc::new(Notes { applied: applied.clone() });
+    let mut env = vec![("LLM_BASE_URL", base.as_str()), ("LLM_MODEL", "m")];
+    env.extend_from_slice(extra);
+    let server = TestServer::start_custom(&env, |app| app.with_tools(tools(), executor)).await;
+    (server, applied)
+}
+
+async fn session(server: &TestServer, token: &str) -> String {
+    let created: Value =
+        server.post_json("/api/v1/sessions", token, &json!({"mode": "chat"})).await.json().await.unwrap();
+    created["id"].as_str().unwrap().to_owned()
+}
+
+/// Asks for the note; returns the proposal from the reply.
+async fn propose(server: &TestServer, token: &str, session: &str) -> Value {
+    let path = format!("/api/v1/sessions/{session}/messages");
+    let reply: Value =
+        server.post_json(&path, token, &json!({"content": "remind me to call Toko Maju"})).await.json().await.unwrap();
+    reply["pending_approval"].clone()
+}
+
+async fn decide(server: &TestServer, token: &str, session: &str, proposal: &Value, body: Value) -> reqwest::Response {
+    let id = proposal["id"].as_str().unwrap();
+    server.post_json(&format!("/api/v1/sessions/{session}/approvals/{id}"), token, &body).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_proposed_in_chat_runs_once_and_only_with_an_approval_of_its_exact_arguments() {
+    let (server, applied) = server_with_notes(&[]).await;
+    let token = server.token("ana", Role::Staff).await;
+    let id = session(&server, &token).await;
+    let proposal = propose(&server, &token, &id).await;
+    assert_eq!(
+        (proposal["tool"].as_str(), &proposal["arguments"]),
+        (Some("set_note"), &json!({"text": "call Toko Maju"}))
+    );
+    assert_eq!(applied.load(Ordering::SeqCst), 0, "proposing writes nothing");
+
+    let forged = json!({"approve": true, "args_hash": "0".repeat(64)});
+    assert_problem(decide(&server, &token, &id, &proposal, forged).await, 409, "approval_arguments_changed").await;
+    assert_eq!(applied.load(Ordering::SeqCst), 0);
+
+    let exact = json!({"approve": true, "args_hash": proposal["args_hash"]});
+    let done = decide(&server, &token, &id, &proposal, exact.clone()).await;
+    assert_eq!(done.status(), 200);
+    let done: Value = done.json().await.unwrap();
+    assert_eq!(done["message"]["content"], "Done.");
+    assert_eq!(applied.load(Ordering::SeqCst), 1);
+
+    assert_problem(decide(&server, &token, &id, &proposal, exact).await, 409, "approval_used").await;
+    assert_eq!(applied.load(Ordering::SeqCst), 1, "an approval is spent once");
+
+    // Declined: nothing runs, and the proposal cannot be approved afterwards.
+    let second = propose(&server, &token, &id).await;
+    let no = json!({"approve": false, "args_hash": second["args_hash"]});
+    let declined: Value = decide(&server, &token, &id, &second, no).await.json().await.unwrap();
+    assert!(declined["message"]["content"].as_str().unwrap().contains("nothing was changed"));
+    let late = json!({"approve": true, "args_hash": second["args_hash"]});
+    assert_problem(decide(&server, &token, &id, &second, late).await, 409, "approval_used").await;
+    assert_eq!(applied.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_proposal_expires_and_belongs_to_its_session() {
+    let (server, applied) = server_with_notes(&[("WORK_INTERRUPT_TTL", "1s")]).await;
+    let token = server.token("ana", Role::Staff).await;
+    let id = session(&server, &token).await;
+    let proposal = propose(&server, &token, &id).await;
+    let exact = json!({"approve": true, "args_hash": proposal["args_hash"]});
+
+    // Another staff member's session, or another session of the owner, does not hold it.
+    let other = server.token("budi", Role::Staff).await;
+    assert_problem(decide(&server, &other, &id, &proposal, exact.clone()).await, 404, "not_found").await;
+    let elsewhere = session(&server, &token).await;
+    assert_problem(decide(&server, &token, &elsewhere, &proposal, exact.clone()).await, 404, "not_found").await;
+
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_problem(decide(&server, &token, &id, &proposal, exact).await, 409, "approval_expired").await;
+    assert_eq!(applied.load(Ordering::SeqCst), 0);
+}
