@@ -8,6 +8,7 @@ mod model;
 pub mod objects;
 mod open;
 mod port;
+mod postgres;
 mod sqlite;
 
 pub use model::{
@@ -16,4 +17,5 @@ pub use model::{
 };
 pub use open::open;
 pub use port::{ApiKeys, Chats, Health, LoginSessions, LoginThrottle, Runs, Store, Tickets, Uploads, Users};
+pub use postgres::{PgPoolLimits, PostgresStore};
 pub use sqlite::SqliteStore;
