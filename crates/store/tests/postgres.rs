@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use backends::TestDatabase;
+use backends::{TestDatabase, with_database};
 use chrono::Utc;
 use domain::ErrorCode;
 use secrecy::SecretString;
@@ -22,12 +22,11 @@ fn short_limits() -> PgPoolLimits {
     PgPoolLimits { acquire_timeout: Duration::from_secs(2), ..PgPoolLimits::default() }
 }
 
-/// A migrated database and a store on it; `None` when no server is configured (outside CI).
-async fn fixture() -> Option<(TestDatabase, PostgresStore)> {
-    let db = TestDatabase::create().await?;
+/// A store on `db`, migrated.
+async fn migrated(db: &TestDatabase) -> PostgresStore {
     let store = PostgresStore::open(&db.url()).await.unwrap();
     store.migrate().await.unwrap();
-    Some((db, store))
+    store
 }
 
 fn new_run() -> store::NewRun {
@@ -43,50 +42,54 @@ fn new_run() -> store::NewRun {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn claimers_on_separate_instances_never_share_a_run() {
-    let Some((db, seed)) = fixture().await else { return };
-    let mut ids = HashSet::new();
-    for _ in 0..120 {
-        ids.insert(seed.create_run(&new_run()).await.unwrap().id);
-    }
-    // Four instances, each with its own pool, two claimers each, all let go at the same moment.
-    const CLAIMERS: usize = 8;
-    let start = Arc::new(tokio::sync::Barrier::new(CLAIMERS));
-    let mut claimers = JoinSet::new();
-    for instance in 0..4 {
-        let store = Arc::new(PostgresStore::open(&db.url()).await.unwrap());
-        for n in 0..2 {
-            let (store, start) = (store.clone(), start.clone());
-            claimers.spawn(async move {
-                let worker = format!("instance-{instance}/{n}");
-                start.wait().await;
-                let mut mine = Vec::new();
-                let now = Utc::now();
-                while let Some(run) = store.claim_run(&worker, now, now + chrono::Duration::minutes(5)).await.unwrap() {
-                    assert_eq!(run.lease_owner.as_deref(), Some(worker.as_str()));
-                    mine.push(run.id);
-                }
-                (worker, mine)
-            });
+    with_database(|db| async move {
+        let seed = migrated(&db).await;
+        let mut ids = HashSet::new();
+        for _ in 0..120 {
+            ids.insert(seed.create_run(&new_run()).await.unwrap().id);
         }
-    }
-    let mut owner_of = HashMap::new();
-    let mut busy_workers = 0;
-    while let Some(joined) = claimers.join_next().await {
-        let (worker, mine) = joined.unwrap();
-        busy_workers += usize::from(!mine.is_empty());
-        for id in mine {
-            if let Some(other) = owner_of.insert(id, worker.clone()) {
-                panic!("run {id} was claimed by both {other} and {worker}");
+        // Four instances, each with its own pool, two claimers each, all let go at the same moment.
+        const CLAIMERS: usize = 8;
+        let start = Arc::new(tokio::sync::Barrier::new(CLAIMERS));
+        let mut claimers = JoinSet::new();
+        for instance in 0..4 {
+            let store = Arc::new(PostgresStore::open(&db.url()).await.unwrap());
+            for n in 0..2 {
+                let (store, start) = (store.clone(), start.clone());
+                claimers.spawn(async move {
+                    let worker = format!("instance-{instance}/{n}");
+                    start.wait().await;
+                    let mut mine = Vec::new();
+                    let now = Utc::now();
+                    while let Some(run) =
+                        store.claim_run(&worker, now, now + chrono::Duration::minutes(5)).await.unwrap()
+                    {
+                        assert_eq!(run.lease_owner.as_deref(), Some(worker.as_str()));
+                        mine.push(run.id);
+                    }
+                    (worker, mine)
+                });
             }
         }
-    }
-    assert_eq!(owner_of.keys().copied().collect::<HashSet<_>>(), ids, "every run was claimed");
-    assert!(busy_workers > 1, "the claimers really ran in parallel ({busy_workers} got work)");
-    for (id, worker) in &owner_of {
-        let run = seed.run(*id).await.unwrap().unwrap();
-        assert_eq!((run.attempts, run.lease_owner.as_ref()), (1, Some(worker)), "claimed once, by its owner");
-    }
-    db.drop_database().await;
+        let mut owner_of = HashMap::new();
+        let mut busy_workers = 0;
+        while let Some(joined) = claimers.join_next().await {
+            let (worker, mine) = joined.unwrap();
+            busy_workers += usize::from(!mine.is_empty());
+            for id in mine {
+                if let Some(other) = owner_of.insert(id, worker.clone()) {
+                    panic!("run {id} was claimed by both {other} and {worker}");
+                }
+            }
+        }
+        assert_eq!(owner_of.keys().copied().collect::<HashSet<_>>(), ids, "every run was claimed");
+        assert!(busy_workers > 1, "the claimers really ran in parallel ({busy_workers} got work)");
+        for (id, worker) in &owner_of {
+            let run = seed.run(*id).await.unwrap().unwrap();
+            assert_eq!((run.attempts, run.lease_owner.as_ref()), (1, Some(worker)), "claimed once, by its owner");
+        }
+    })
+    .await;
 }
 
 /// A loopback port nothing listens on.
@@ -162,85 +165,92 @@ impl Relay {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_that_goes_away_is_unavailable_and_the_store_recovers_when_it_is_back() {
-    let Some((db, direct)) = fixture().await else { return };
-    let mut relay = Relay::start(db.server_addr()).await;
-    let store = PostgresStore::open_with(&db.url_via("127.0.0.1", relay.port), &short_limits()).await.unwrap();
-    let user = store::NewUser {
-        id: Uuid::now_v7(),
-        username: "ana".into(),
-        password_hash: "$argon2id$placeholder".into(),
-        role: domain::Role::Staff,
-        created_at: Utc::now(),
-    };
-    store.create_user(user).await.unwrap();
+    with_database(|db| async move {
+        let direct = migrated(&db).await;
+        let mut relay = Relay::start(db.server_addr()).await;
+        let store = PostgresStore::open_with(&db.url_via("127.0.0.1", relay.port), &short_limits()).await.unwrap();
+        let user = store::NewUser {
+            id: Uuid::now_v7(),
+            username: "ana".into(),
+            password_hash: "$argon2id$placeholder".into(),
+            role: domain::Role::Staff,
+            created_at: Utc::now(),
+        };
+        store.create_user(user).await.unwrap();
 
-    relay.stop().await;
-    let started = Instant::now();
-    let err = store.count_users().await.unwrap_err();
-    assert_eq!(err.code(), ErrorCode::Unavailable, "{err:?}");
-    assert!(started.elapsed() < Duration::from_secs(5), "failed after {:?}", started.elapsed());
-    assert!(store.ping().await.is_err());
+        relay.stop().await;
+        let started = Instant::now();
+        let err = store.count_users().await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Unavailable, "{err:?}");
+        assert!(started.elapsed() < Duration::from_secs(5), "failed after {:?}", started.elapsed());
+        assert!(store.ping().await.is_err());
 
-    relay.restart().await;
-    assert_eq!(store.count_users().await.unwrap(), 1, "the pool reconnects by itself");
-    store.ping().await.unwrap();
-    relay.stop().await;
-    direct.close().await;
-    store.close().await;
-    db.drop_database().await;
+        relay.restart().await;
+        assert_eq!(store.count_users().await.unwrap(), 1, "the pool reconnects by itself");
+        store.ping().await.unwrap();
+        relay.stop().await;
+        direct.close().await;
+        store.close().await;
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_killed_by_the_server_are_replaced_unnoticed() {
-    let Some((db, store)) = fixture().await else { return };
-    store.ping().await.unwrap();
-    let mut admin = db.admin().await;
-    let killed: Vec<bool> = sqlx::query_scalar(
+    with_database(|db| async move {
+        let store = migrated(&db).await;
+        store.ping().await.unwrap();
+        let mut admin = db.admin().await;
+        let killed: Vec<bool> = sqlx::query_scalar(
         "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
     )
     .bind(db.name())
     .fetch_all(&mut admin)
     .await
     .unwrap();
-    assert!(!killed.is_empty() && killed.iter().all(|k| *k), "the store's idle connections were terminated");
-    // Each pooled connection is tested before use, so the dead ones are dropped, not handed out.
-    store.ping().await.unwrap();
-    assert_eq!(store.count_users().await.unwrap(), 0);
-    drop(admin);
-    store.close().await;
-    db.drop_database().await;
+        assert!(!killed.is_empty() && killed.iter().all(|k| *k), "the store's idle connections were terminated");
+        // Each pooled connection is tested before use, so the dead ones are dropped, not handed out.
+        store.ping().await.unwrap();
+        assert_eq!(store.count_users().await.unwrap(), 0);
+        drop(admin);
+        store.close().await;
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn an_unmigrated_postgres_store_says_so() {
-    let Some(db) = TestDatabase::create().await else { return };
-    let store = PostgresStore::open(&db.url()).await.unwrap();
-    assert!(!store.migrations_applied().await.unwrap());
-    store.migrate().await.unwrap();
-    assert!(store.migrations_applied().await.unwrap());
-    store.close().await;
-    db.drop_database().await;
+    with_database(|db| async move {
+        let store = PostgresStore::open(&db.url()).await.unwrap();
+        assert!(!store.migrations_applied().await.unwrap());
+        store.migrate().await.unwrap();
+        assert!(store.migrations_applied().await.unwrap());
+        store.close().await;
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn text_with_a_nul_character_is_refused_as_invalid() {
-    let Some((db, store)) = fixture().await else { return };
-    let now = Utc::now();
-    let session = store::ChatSessionRecord {
-        id: Uuid::now_v7(),
-        owner_id: Uuid::now_v7(),
-        mode: "chat".into(),
-        title: None,
-        created_at: now,
-        updated_at: now,
-    };
-    store.create_session(&session).await.unwrap();
-    let err = store.append_message(session.id, "user", "aqua\u{0} 600ml", None, now).await.unwrap_err();
-    assert_eq!(err.code(), ErrorCode::Validation, "{err:?}");
-    let meta = serde_json::json!({"note": "a\u{0}b"});
-    let err = store.append_message(session.id, "user", "aqua", Some(&meta), now).await.unwrap_err();
-    assert_eq!(err.code(), ErrorCode::Validation, "{err:?}");
-    assert_eq!(store.append_message(session.id, "user", "aqua 600ml 2 dus", None, now).await.unwrap(), 1);
-    store.close().await;
-    db.drop_database().await;
+    with_database(|db| async move {
+        let store = migrated(&db).await;
+        let now = Utc::now();
+        let session = store::ChatSessionRecord {
+            id: Uuid::now_v7(),
+            owner_id: Uuid::now_v7(),
+            mode: "chat".into(),
+            title: None,
+            created_at: now,
+            updated_at: now,
+        };
+        store.create_session(&session).await.unwrap();
+        let err = store.append_message(session.id, "user", "aqua\u{0} 600ml", None, now).await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Validation, "{err:?}");
+        let meta = serde_json::json!({"note": "a\u{0}b"});
+        let err = store.append_message(session.id, "user", "aqua", Some(&meta), now).await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Validation, "{err:?}");
+        assert_eq!(store.append_message(session.id, "user", "aqua 600ml 2 dus", None, now).await.unwrap(), 1);
+        store.close().await;
+    })
+    .await;
 }

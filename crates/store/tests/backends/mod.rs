@@ -49,7 +49,25 @@ where
     Fut: Future<Output = ()> + Send + 'static,
 {
     let Some((store, guard)) = fixture else { return };
-    let outcome = tokio::spawn(story(store)).await;
+    finally_release(guard, story(store)).await;
+}
+
+/// A fresh database on the test server for `body`, dropped afterwards, whatever `body` did.
+pub async fn with_database<F, Fut>(body: F)
+where
+    F: FnOnce(TestDatabase) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let Some(db) = TestDatabase::create().await else { return };
+    let story = body(db.clone());
+    finally_release(Guard::Database(db), story).await;
+}
+
+async fn finally_release<Fut>(guard: Guard, body: Fut)
+where
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let outcome = tokio::spawn(body).await;
     guard.release().await;
     if let Err(err) = outcome {
         match err.try_into_panic() {
@@ -75,6 +93,7 @@ pub fn postgres_server() -> Option<String> {
 }
 
 /// A uniquely named database on the test server.
+#[derive(Clone)]
 pub struct TestDatabase {
     admin_url: String,
     name: String,
@@ -120,7 +139,7 @@ impl TestDatabase {
     }
 
     /// Drops the database, ending any connection still open to it.
-    pub async fn drop_database(self) {
+    async fn drop_database(self) {
         let mut admin = self.admin().await;
         let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
         if let Err(err) = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut admin).await {
