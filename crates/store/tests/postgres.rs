@@ -12,8 +12,9 @@ use std::time::{Duration, Instant};
 use backends::{TestDatabase, with_database};
 use chrono::Utc;
 use domain::ErrorCode;
-use secrecy::SecretString;
-use store::{Chats, Health, PgPoolLimits, PostgresStore, Runs, Users};
+use secrecy::{ExposeSecret as _, SecretString};
+use sqlx::Connection as _;
+use store::{Chats, Health, PgPoolLimits, PostgresStore, Runs, Tickets, Users};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 use uuid::Uuid;
@@ -250,6 +251,55 @@ async fn text_with_a_nul_character_is_refused_as_invalid() {
         let err = store.append_message(session.id, "user", "aqua", Some(&meta), now).await.unwrap_err();
         assert_eq!(err.code(), ErrorCode::Validation, "{err:?}");
         assert_eq!(store.append_message(session.id, "user", "aqua 600ml 2 dus", None, now).await.unwrap(), 1);
+        store.close().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_starting_together_migrate_once() {
+    with_database(|db| async move {
+        let mut starting = JoinSet::new();
+        for _ in 0..3 {
+            let url = db.url();
+            starting.spawn(async move {
+                let store = PostgresStore::open(&url).await.unwrap();
+                store.migrate().await.unwrap();
+                store
+            });
+        }
+        while let Some(store) = starting.join_next().await {
+            // Without the migration lock, two of them would create the same tables and one fail.
+            let store = store.unwrap();
+            assert!(store.migrations_applied().await.unwrap());
+            store.close().await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_statement_stuck_behind_a_lock_ends_at_the_statement_timeout_as_unavailable() {
+    with_database(|db| async move {
+        migrated(&db).await.close().await;
+        let limits = PgPoolLimits { statement_timeout: Duration::from_secs(1), ..short_limits() };
+        let store = PostgresStore::open_with(&db.url(), &limits).await.unwrap();
+        let grant = store::TicketGrant {
+            principal_id: Uuid::now_v7(),
+            principal_kind: "user".into(),
+            credential_id: Uuid::now_v7(),
+        };
+        store.create_ticket(b"held", &grant, Utc::now() + chrono::Duration::minutes(1)).await.unwrap();
+        // Another session holds the ticket's row lock and never lets go.
+        let mut holder = sqlx::PgConnection::connect(db.url().expose_secret()).await.unwrap();
+        sqlx::query("BEGIN").execute(&mut holder).await.unwrap();
+        sqlx::query("SELECT 1 FROM ws_tickets FOR UPDATE").execute(&mut holder).await.unwrap();
+        let started = Instant::now();
+        let err = store.consume_ticket(b"held", Utc::now()).await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Unavailable, "{err:?}");
+        assert!(started.elapsed() < Duration::from_secs(4), "waited {:?}", started.elapsed());
+        sqlx::query("ROLLBACK").execute(&mut holder).await.unwrap();
+        assert_eq!(store.consume_ticket(b"held", Utc::now()).await.unwrap(), Some(grant), "usable again");
         store.close().await;
     })
     .await;

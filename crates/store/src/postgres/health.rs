@@ -3,6 +3,7 @@ use std::collections::HashSet;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{Error, Result};
+use sqlx::postgres::PgPoolOptions;
 
 use super::error::db;
 use super::{MIGRATOR, PostgresStore};
@@ -33,11 +34,22 @@ impl Health for PostgresStore {
     }
 
     async fn migrate(&self) -> Result<()> {
-        // sqlx takes an advisory lock around the run, so instances starting together migrate once.
-        MIGRATOR.run(&self.pool).await.map_err(|err| match err {
+        // A migration may outlast the statement timeout (an index on a large table), and waiting
+        // for another instance's migration lock must not time out: migrations get a connection
+        // of their own without that timeout. sqlx holds an advisory lock around the run, so
+        // instances starting together migrate once.
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(self.acquire_timeout)
+            .connect_with(self.migration_options.clone())
+            .await
+            .map_err(Error::unavailable)?;
+        let outcome = MIGRATOR.run(&pool).await.map_err(|err| match err {
             sqlx::migrate::MigrateError::Execute(inner) => db(inner),
             other => Error::internal(other),
-        })
+        });
+        pool.close().await;
+        outcome
     }
 
     async fn purge_expired(&self, now: DateTime<Utc>, throttle_older_than: DateTime<Utc>) -> Result<u64> {

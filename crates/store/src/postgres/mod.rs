@@ -48,6 +48,9 @@ impl Default for PgPoolLimits {
 #[derive(Clone)]
 pub struct PostgresStore {
     pool: PgPool,
+    /// For `migrate`, which runs without the statement timeout.
+    migration_options: PgConnectOptions,
+    acquire_timeout: Duration,
 }
 
 impl PostgresStore {
@@ -59,14 +62,13 @@ impl PostgresStore {
 
     pub async fn open_with(url: &SecretString, limits: &PgPoolLimits) -> Result<Self> {
         // The parse error's source could quote part of the URL: keep only our own words.
-        let options = PgConnectOptions::from_str(url.expose_secret())
+        let base = PgConnectOptions::from_str(url.expose_secret())
             .map_err(|_| Error::new(ErrorCode::Unavailable, "DATABASE_URL: the postgres URL is not valid"))?
             .application_name("agent-team")
-            .options([
-                ("statement_timeout", format!("{}ms", limits.statement_timeout.as_millis())),
-                // A transaction left open by a lost client must not keep its locks.
-                ("idle_in_transaction_session_timeout", "60s".to_owned()),
-            ]);
+            // A transaction left open by a lost client must not keep its locks.
+            .options([("idle_in_transaction_session_timeout", "60s")]);
+        let options =
+            base.clone().options([("statement_timeout", format!("{}ms", limits.statement_timeout.as_millis()))]);
         let pool = PgPoolOptions::new()
             .max_connections(limits.max_connections.max(1))
             .min_connections(0)
@@ -79,7 +81,7 @@ impl PostgresStore {
             .connect_with(options)
             .await
             .map_err(Error::unavailable)?;
-        Ok(Self { pool })
+        Ok(Self { pool, migration_options: base, acquire_timeout: limits.acquire_timeout })
     }
 
     /// Closes every connection; calls made afterwards fail as `unavailable`.
