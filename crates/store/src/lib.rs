@@ -9,6 +9,7 @@ mod model;
 pub mod objects;
 mod open;
 mod port;
+mod postgres;
 mod sqlite;
 
 pub use approval::{ApprovalRecord, ApprovalStatus, Decision};
@@ -18,4 +19,5 @@ pub use model::{
 };
 pub use open::open;
 pub use port::{ApiKeys, Approvals, Chats, Health, LoginSessions, LoginThrottle, Runs, Store, Tickets, Uploads, Users};
+pub use postgres::{PgPoolLimits, PostgresStore};
 pub use sqlite::SqliteStore;

@@ -1,18 +1,16 @@
 use std::sync::Arc;
 
 use config::DatabaseUrl;
-use domain::{Error, Result};
+use domain::Result;
 
-use crate::{SqliteStore, Store};
+use crate::{PostgresStore, SqliteStore, Store};
 
 /// Opens the store named by `DATABASE_URL`. The URL was validated by the config crate; here the
-/// remaining rule is that nothing is created outside a directory that already exists.
+/// remaining rules are that SQLite creates nothing outside a directory that already exists, and
+/// PostgreSQL answers within the pool's acquire timeout (else `unavailable`).
 pub async fn open(url: &DatabaseUrl) -> Result<Arc<dyn Store>> {
     match url {
         DatabaseUrl::Sqlite { path } => Ok(Arc::new(SqliteStore::open(path).await?)),
-        DatabaseUrl::Postgres { .. } => Err(Error::new(
-            domain::ErrorCode::Unavailable,
-            "DATABASE_URL: the PostgreSQL adapter is not part of this build yet; use sqlite://",
-        )),
+        DatabaseUrl::Postgres { url } => Ok(Arc::new(PostgresStore::open(url).await?)),
     }
 }
