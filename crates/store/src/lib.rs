@@ -4,16 +4,23 @@
 //! Each concept has its own trait so adapters stay small and a new backend can be added file by file.
 
 mod error;
+mod import;
 mod model;
 pub mod objects;
 mod open;
 mod port;
 mod sqlite;
+mod verify;
 
 pub use model::{
-    ApiKeyRecord, ChatMessageRecord, ChatSessionRecord, EffectRecord, LoginSessionRecord, NewApiKey, NewRun, NewUser,
-    RunChange, RunEventRecord, RunRecord, ThrottleRecord, TicketGrant, UploadRecord, UploadUsage, UserRecord,
+    ApiKeyRecord, AuditQuery, ChatMessageRecord, ChatSessionRecord, EffectRecord, LoginSessionRecord, NewApiKey,
+    NewRun, NewUser, OosQuery, RunChange, RunEventRecord, RunRecord, SalesReportQuery, ThrottleRecord, TicketGrant,
+    UploadRecord, UploadUsage, UserRecord,
 };
 pub use open::open;
-pub use port::{ApiKeys, Chats, Health, LoginSessions, LoginThrottle, Runs, Store, Tickets, Uploads, Users};
+pub use port::{
+    ApiKeys, Audit, Catalog, Chats, Customers, Health, LoginSessions, LoginThrottle, Mappings, OutOfStock, Prices,
+    Runs, Sales, Store, Tickets, Uploads, Users,
+};
 pub use sqlite::SqliteStore;
+pub use verify::verify_audit;

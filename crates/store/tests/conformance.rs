@@ -8,6 +8,16 @@ use domain::{ErrorCode, Role, RunEvent, RunStatus};
 use store::{NewApiKey, NewUser, RunChange, Store, TicketGrant};
 use uuid::Uuid;
 
+#[path = "conformance/audit.rs"]
+mod audit;
+#[path = "conformance/catalog.rs"]
+mod catalog;
+#[path = "conformance/fixtures.rs"]
+mod fixtures;
+
+use audit::*;
+use catalog::*;
+
 async fn sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = config::DatabaseUrl::Sqlite { path: dir.path().join("conformance.db") };
@@ -378,6 +388,10 @@ adapter!(
     chat_messages_are_numbered_bounded_and_token_use_adds_up,
     a_ticket_is_redeemed_once_and_never_after_it_expires,
     concurrent_redeemers_get_a_ticket_exactly_once,
+    the_audit_chain_holds_over_many_and_concurrent_appends,
+    catalog_imports_are_all_or_nothing,
+    a_200k_row_catalog_import_completes,
+    items_page_in_sku_order_for_index_rebuilds,
 );
 
 #[tokio::test]

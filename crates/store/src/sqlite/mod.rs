@@ -1,6 +1,9 @@
 //! The embedded default: one SQLite file under `DATA_DIR`, in WAL mode.
 
+mod audit;
 mod auth;
+mod batch;
+mod catalog;
 mod chats;
 mod health;
 mod runs;
@@ -16,6 +19,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use domain::{Error, ErrorCode, Result, Role};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, Transaction};
 
 use crate::error::corrupt;
 
@@ -57,6 +61,13 @@ impl SqliteStore {
             .map_err(crate::error::db)?;
         Ok(Self { pool })
     }
+
+    /// A transaction that holds SQLite's write lock from its first statement: reads inside it
+    /// (the audit head, a price's version) cannot go stale before its writes, and concurrent
+    /// writers queue on the busy timeout instead of failing on a lock upgrade.
+    async fn write_tx(&self) -> Result<Transaction<'static, Sqlite>> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(crate::error::db)
+    }
 }
 
 fn ms(t: DateTime<Utc>) -> i64 {
@@ -73,4 +84,9 @@ fn opt_time(ms: Option<i64>) -> Result<Option<DateTime<Utc>>> {
 
 fn role(text: &str) -> Result<Role> {
     Role::from_str(text).map_err(|_| corrupt("role"))
+}
+
+/// A page size as bound: within `1..=MAX_PAGE`.
+fn page(limit: u32) -> i64 {
+    i64::from(domain::sales::limits::page_size(limit))
 }

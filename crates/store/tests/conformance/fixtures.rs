@@ -1,0 +1,28 @@
+//! Test data for the sales stories, made in code.
+
+use std::str::FromStr;
+
+use domain::audit::Actor;
+use domain::sales::Item;
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+pub fn actor() -> Actor {
+    Actor { id: Uuid::now_v7(), kind: "user".into(), name: "ana".into() }
+}
+
+pub fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+pub fn item(sku: &str) -> Item {
+    Item {
+        sku: sku.into(),
+        name: format!("Item {sku}"),
+        brand: Some("Aqua".into()),
+        category: Some("Minuman".into()),
+        unit: Some("dus".into()),
+        barcode: Some(format!("899{sku}")),
+        aliases: vec![format!("{sku} botol")],
+    }
+}
