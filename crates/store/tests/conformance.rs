@@ -14,6 +14,8 @@ mod audit;
 mod catalog;
 #[path = "conformance/fixtures.rs"]
 mod fixtures;
+#[path = "conformance/tamper.rs"]
+mod tamper;
 
 use audit::*;
 use catalog::*;
