@@ -296,6 +296,7 @@ pub trait Store:
     + Chats
     + Tickets
     + Catalog
+    + Prices
     + Audit
     + Send
     + Sync
@@ -314,6 +315,7 @@ impl<T> Store for T where
         + Chats
         + Tickets
         + Catalog
+        + Prices
         + Audit
         + Send
         + Sync

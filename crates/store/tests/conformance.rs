@@ -14,11 +14,14 @@ mod audit;
 mod catalog;
 #[path = "conformance/fixtures.rs"]
 mod fixtures;
+#[path = "conformance/prices.rs"]
+mod prices;
 #[path = "conformance/tamper.rs"]
 mod tamper;
 
 use audit::*;
 use catalog::*;
+use prices::*;
 
 async fn sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
@@ -394,6 +397,8 @@ adapter!(
     catalog_imports_are_all_or_nothing,
     a_200k_row_catalog_import_completes,
     items_page_in_sku_order_for_index_rebuilds,
+    prices_are_read_by_effective_date,
+    a_stale_price_version_is_refused_and_writes_nothing,
 );
 
 #[tokio::test]

@@ -2,10 +2,13 @@
 
 use std::collections::HashSet;
 
+use chrono::{DateTime, Utc};
+use domain::audit::{Actor, NewAuditEntry};
 use domain::sales::at_row;
 use domain::{Error, Result};
-use sqlx::SqliteConnection;
+use sqlx::{Sqlite, SqliteConnection, Transaction};
 
+use super::audit;
 use crate::error::db;
 
 /// Rows per multi-row INSERT: at ≤ 10 columns, 5,000 variables, well below SQLite's 32,766, and
@@ -41,6 +44,20 @@ pub(super) async fn require_existing<'a>(
         Some((i, key)) => Err(at_row(i, Error::validation(format!("unknown {column} {key:?}")))),
         None => Ok(()),
     }
+}
+
+/// Ends an import: its one audit entry (what, how many rows) and the commit.
+pub(super) async fn finish_import(
+    mut tx: Transaction<'static, Sqlite>,
+    actor: &Actor,
+    action: &str,
+    rows: usize,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let target = action.split('.').next().unwrap_or(action);
+    let entry = NewAuditEntry::new(actor, action, target, now).with_new(serde_json::json!({ "rows": rows }));
+    audit::append(&mut tx, &entry).await?;
+    tx.commit().await.map_err(db)
 }
 
 #[cfg(test)]

@@ -2,14 +2,14 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::audit::{Actor, NewAuditEntry, action};
+use domain::audit::{Actor, action};
 use domain::sales::{ImportSummary, Item, StockLevel, quantity_from_minor, quantity_minor};
 use domain::{Error, Result};
 use sqlx::Row as _;
 use sqlx::SqliteConnection;
 
-use super::batch::{BATCH_ROWS, require_existing, values_sql};
-use super::{SqliteStore, audit, ms, page};
+use super::batch::{BATCH_ROWS, finish_import, require_existing, values_sql};
+use super::{SqliteStore, ms, page};
 use crate::Catalog;
 use crate::error::{corrupt, db};
 use crate::import::{clean_all, refuse_duplicates};
@@ -37,17 +37,6 @@ async fn bump_version(conn: &mut SqliteConnection) -> Result<u64> {
             .await
             .map_err(db)?;
     Ok(u64::try_from(version).unwrap_or(0))
-}
-
-/// The one audit entry an import writes: what was imported and how many rows.
-pub(super) fn import_entry(
-    actor: &Actor,
-    action: &str,
-    target: &str,
-    rows: usize,
-    now: DateTime<Utc>,
-) -> NewAuditEntry {
-    NewAuditEntry::new(actor, action, target, now).with_new(serde_json::json!({ "rows": rows }))
 }
 
 #[async_trait]
@@ -81,8 +70,7 @@ impl Catalog for SqliteStore {
             query.execute(&mut *tx).await.map_err(db)?;
         }
         let version = bump_version(&mut tx).await?;
-        audit::append(&mut tx, &import_entry(actor, action::CATALOG_IMPORT, "catalog", items.len(), now)).await?;
-        tx.commit().await.map_err(db)?;
+        finish_import(tx, actor, action::CATALOG_IMPORT, items.len(), now).await?;
         Ok(ImportSummary { rows: items.len() as u64, catalog_version: Some(version) })
     }
 
@@ -110,8 +98,7 @@ impl Catalog for SqliteStore {
             query.execute(&mut *tx).await.map_err(db)?;
         }
         let version = bump_version(&mut tx).await?;
-        audit::append(&mut tx, &import_entry(actor, action::STOCK_IMPORT, "stock", levels.len(), now)).await?;
-        tx.commit().await.map_err(db)?;
+        finish_import(tx, actor, action::STOCK_IMPORT, levels.len(), now).await?;
         Ok(ImportSummary { rows: levels.len() as u64, catalog_version: Some(version) })
     }
 

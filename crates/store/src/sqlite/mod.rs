@@ -6,6 +6,7 @@ mod batch;
 mod catalog;
 mod chats;
 mod health;
+mod prices;
 mod runs;
 mod throttle;
 mod tickets;
@@ -16,7 +17,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use domain::{Error, ErrorCode, Result, Role};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, Transaction};
@@ -84,6 +85,18 @@ fn opt_time(ms: Option<i64>) -> Result<Option<DateTime<Utc>>> {
 
 fn role(text: &str) -> Result<Role> {
     Role::from_str(text).map_err(|_| corrupt("role"))
+}
+
+/// A business day as stored: `YYYY-MM-DD`, which sorts as dates do for years 1 to 9999.
+fn day(d: NaiveDate) -> Result<String> {
+    if !(1..=9999).contains(&d.year()) {
+        return Err(Error::validation("dates must be within the years 1 to 9999"));
+    }
+    Ok(d.format("%Y-%m-%d").to_string())
+}
+
+fn parse_day(text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| corrupt("date"))
 }
 
 /// A page size as bound: within `1..=MAX_PAGE`.

@@ -2,6 +2,7 @@
 
 use std::str::FromStr;
 
+use chrono::NaiveDate;
 use domain::audit::Actor;
 use domain::sales::Item;
 use rust_decimal::Decimal;
@@ -13,6 +14,10 @@ pub fn actor() -> Actor {
 
 pub fn dec(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
+}
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
 pub fn item(sku: &str) -> Item {
