@@ -297,6 +297,7 @@ pub trait Store:
     + Tickets
     + Catalog
     + Prices
+    + Customers
     + Audit
     + Send
     + Sync
@@ -316,6 +317,7 @@ impl<T> Store for T where
         + Tickets
         + Catalog
         + Prices
+        + Customers
         + Audit
         + Send
         + Sync

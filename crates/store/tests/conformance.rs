@@ -12,6 +12,8 @@ use uuid::Uuid;
 mod audit;
 #[path = "conformance/catalog.rs"]
 mod catalog;
+#[path = "conformance/customers.rs"]
+mod customers;
 #[path = "conformance/fixtures.rs"]
 mod fixtures;
 #[path = "conformance/prices.rs"]
@@ -21,6 +23,7 @@ mod tamper;
 
 use audit::*;
 use catalog::*;
+use customers::*;
 use prices::*;
 
 async fn sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
@@ -399,6 +402,7 @@ adapter!(
     items_page_in_sku_order_for_index_rebuilds,
     prices_are_read_by_effective_date,
     a_stale_price_version_is_refused_and_writes_nothing,
+    customers_are_priced_from_their_list_or_the_default,
 );
 
 #[tokio::test]

@@ -5,6 +5,7 @@ mod auth;
 mod batch;
 mod catalog;
 mod chats;
+mod customers;
 mod health;
 mod prices;
 mod runs;

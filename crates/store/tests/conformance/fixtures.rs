@@ -4,7 +4,7 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 use domain::audit::Actor;
-use domain::sales::Item;
+use domain::sales::{Customer, Item};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -29,5 +29,14 @@ pub fn item(sku: &str) -> Item {
         unit: Some("dus".into()),
         barcode: Some(format!("899{sku}")),
         aliases: vec![format!("{sku} botol")],
+    }
+}
+
+pub fn customer(code: &str, price_list: Option<&str>) -> Customer {
+    Customer {
+        code: code.into(),
+        name: format!("Toko {code}"),
+        price_list: price_list.map(Into::into),
+        salesperson: Some("budi".into()),
     }
 }
