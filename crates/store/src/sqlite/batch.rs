@@ -22,6 +22,27 @@ pub(super) fn values_sql(head: &str, columns: usize, rows: usize, tail: &str) ->
     format!("{head} VALUES {} {tail}", vec![tuple; rows].join(", "))
 }
 
+/// A multi-row INSERT under construction.
+pub(super) type Insert = sqlx::query::Query<'static, Sqlite, sqlx::sqlite::SqliteArguments>;
+
+/// Writes `rows` with `head VALUES … tail` in batches of [`BATCH_ROWS`]; `bind` binds one row's
+/// `columns` values in order.
+pub(super) async fn insert_batches<T: Sync>(
+    conn: &mut SqliteConnection,
+    (head, columns, tail): (&str, usize, &str),
+    rows: &[T],
+    bind: impl Fn(Insert, &T) -> Result<Insert> + Send + Sync,
+) -> Result<()> {
+    for chunk in rows.chunks(BATCH_ROWS) {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(values_sql(head, columns, chunk.len(), tail)));
+        for row in chunk {
+            query = bind(query, row)?;
+        }
+        query.execute(&mut *conn).await.map_err(db)?;
+    }
+    Ok(())
+}
+
 /// Fails naming the first row whose key is not in `table.column`, checked in the import's own
 /// transaction so the answer cannot change before the rows are written.
 pub(super) async fn require_existing<'a>(

@@ -8,7 +8,7 @@ use domain::{Error, Result};
 use sqlx::Row as _;
 use sqlx::SqliteConnection;
 
-use super::batch::{BATCH_ROWS, finish_import, require_existing, values_sql};
+use super::batch::{finish_import, insert_batches, require_existing};
 use super::{SqliteStore, ms, page};
 use crate::Catalog;
 use crate::error::{corrupt, db};
@@ -45,30 +45,25 @@ impl Catalog for SqliteStore {
         let items = clean_all(items, Item::clean)?;
         refuse_duplicates("sku", items.iter().map(|i| i.sku.as_str()))?;
         let mut tx = self.write_tx().await?;
-        for chunk in items.chunks(BATCH_ROWS) {
-            let sql = values_sql(
-                "INSERT INTO items (sku, name, brand, category, unit, barcode, aliases, updated_at)",
-                8,
-                chunk.len(),
-                "ON CONFLICT (sku) DO UPDATE SET name = excluded.name, brand = excluded.brand,
-                 category = excluded.category, unit = excluded.unit, barcode = excluded.barcode,
-                 aliases = excluded.aliases, updated_at = excluded.updated_at",
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for it in chunk {
-                let aliases = serde_json::to_string(&it.aliases).map_err(Error::internal)?;
-                query = query
-                    .bind(&it.sku)
-                    .bind(&it.name)
-                    .bind(&it.brand)
-                    .bind(&it.category)
-                    .bind(&it.unit)
-                    .bind(&it.barcode)
-                    .bind(aliases)
-                    .bind(ms(now));
-            }
-            query.execute(&mut *tx).await.map_err(db)?;
-        }
+        let sql = (
+            "INSERT INTO items (sku, name, brand, category, unit, barcode, aliases, updated_at)",
+            8,
+            "ON CONFLICT (sku) DO UPDATE SET name = excluded.name, brand = excluded.brand,
+             category = excluded.category, unit = excluded.unit, barcode = excluded.barcode,
+             aliases = excluded.aliases, updated_at = excluded.updated_at",
+        );
+        insert_batches(&mut tx, sql, &items, |q, it| {
+            let aliases = serde_json::to_string(&it.aliases).map_err(Error::internal)?;
+            Ok(q.bind(&it.sku)
+                .bind(&it.name)
+                .bind(&it.brand)
+                .bind(&it.category)
+                .bind(&it.unit)
+                .bind(&it.barcode)
+                .bind(aliases)
+                .bind(ms(now)))
+        })
+        .await?;
         let version = bump_version(&mut tx).await?;
         finish_import(tx, actor, action::CATALOG_IMPORT, items.len(), now).await?;
         Ok(ImportSummary { rows: items.len() as u64, catalog_version: Some(version) })
@@ -80,23 +75,18 @@ impl Catalog for SqliteStore {
         refuse_duplicates("sku@warehouse", keys.iter().map(String::as_str))?;
         let mut tx = self.write_tx().await?;
         require_existing(&mut tx, "items", "sku", levels.iter().map(|l| l.sku.as_str())).await?;
-        for chunk in levels.chunks(BATCH_ROWS) {
-            let sql = values_sql(
-                "INSERT INTO stock (sku, warehouse, quantity, updated_at)",
-                4,
-                chunk.len(),
-                "ON CONFLICT (sku, warehouse) DO UPDATE SET quantity = excluded.quantity, updated_at = excluded.updated_at",
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for level in chunk {
-                query = query
-                    .bind(&level.sku)
-                    .bind(&level.warehouse)
-                    .bind(quantity_minor("quantity", level.quantity)?)
-                    .bind(ms(now));
-            }
-            query.execute(&mut *tx).await.map_err(db)?;
-        }
+        let sql = (
+            "INSERT INTO stock (sku, warehouse, quantity, updated_at)",
+            4,
+            "ON CONFLICT (sku, warehouse) DO UPDATE SET quantity = excluded.quantity, updated_at = excluded.updated_at",
+        );
+        insert_batches(&mut tx, sql, &levels, |q, level| {
+            Ok(q.bind(&level.sku)
+                .bind(&level.warehouse)
+                .bind(quantity_minor("quantity", level.quantity)?)
+                .bind(ms(now)))
+        })
+        .await?;
         let version = bump_version(&mut tx).await?;
         finish_import(tx, actor, action::STOCK_IMPORT, levels.len(), now).await?;
         Ok(ImportSummary { rows: levels.len() as u64, catalog_version: Some(version) })

@@ -7,7 +7,7 @@ use domain::audit::{Actor, action};
 use domain::sales::{Customer, ImportSummary};
 use sqlx::Row as _;
 
-use super::batch::{BATCH_ROWS, finish_import, values_sql};
+use super::batch::{finish_import, insert_batches};
 use super::{SqliteStore, ms, page};
 use crate::Customers;
 use crate::error::db;
@@ -33,20 +33,16 @@ impl Customers for SqliteStore {
         let customers = clean_all(customers, Customer::clean)?;
         refuse_duplicates("customer", customers.iter().map(|c| c.code.as_str()))?;
         let mut tx = self.write_tx().await?;
-        for chunk in customers.chunks(BATCH_ROWS) {
-            let sql = values_sql(
-                "INSERT INTO customers (code, name, price_list, salesperson, updated_at)",
-                5,
-                chunk.len(),
-                "ON CONFLICT (code) DO UPDATE SET name = excluded.name, price_list = excluded.price_list,
-                 salesperson = excluded.salesperson, updated_at = excluded.updated_at",
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for c in chunk {
-                query = query.bind(&c.code).bind(&c.name).bind(&c.price_list).bind(&c.salesperson).bind(ms(now));
-            }
-            query.execute(&mut *tx).await.map_err(db)?;
-        }
+        let sql = (
+            "INSERT INTO customers (code, name, price_list, salesperson, updated_at)",
+            5,
+            "ON CONFLICT (code) DO UPDATE SET name = excluded.name, price_list = excluded.price_list,
+             salesperson = excluded.salesperson, updated_at = excluded.updated_at",
+        );
+        insert_batches(&mut tx, sql, &customers, |q, c| {
+            Ok(q.bind(&c.code).bind(&c.name).bind(&c.price_list).bind(&c.salesperson).bind(ms(now)))
+        })
+        .await?;
         finish_import(tx, actor, action::CUSTOMER_IMPORT, customers.len(), now).await?;
         Ok(ImportSummary { rows: customers.len() as u64, catalog_version: None })
     }

@@ -15,7 +15,7 @@ use domain::{Error, ErrorCode, Result};
 use sqlx::Row as _;
 use sqlx::SqliteConnection;
 
-use super::batch::{BATCH_ROWS, finish_import, require_existing, values_sql};
+use super::batch::{finish_import, insert_batches, require_existing};
 use super::{SqliteStore, audit, day, ms, parse_day, time};
 use crate::Prices;
 use crate::error::db;
@@ -48,15 +48,8 @@ async fn ensure_lists<'a>(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let names: Vec<&str> = names.collect::<HashSet<_>>().into_iter().collect();
-    for chunk in names.chunks(BATCH_ROWS) {
-        let sql =
-            values_sql("INSERT INTO price_lists (name, created_at)", 2, chunk.len(), "ON CONFLICT (name) DO NOTHING");
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for name in chunk {
-            query = query.bind(*name).bind(ms(now));
-        }
-        query.execute(&mut *conn).await.map_err(db)?;
-    }
+    let sql = ("INSERT INTO price_lists (name, created_at)", 2, "ON CONFLICT (name) DO NOTHING");
+    insert_batches(conn, sql, &names, |q, name| Ok(q.bind(*name).bind(ms(now)))).await?;
     Ok(())
 }
 
@@ -79,28 +72,24 @@ impl Prices for SqliteStore {
         let mut tx = self.write_tx().await?;
         require_existing(&mut tx, "items", "sku", rows.iter().map(|r| r.sku.as_str())).await?;
         ensure_lists(&mut tx, rows.iter().map(|r| r.price_list.as_str()), now).await?;
-        for (chunk, chunk_days) in rows.chunks(BATCH_ROWS).zip(days.chunks(BATCH_ROWS)) {
-            // An unchanged amount keeps its version: re-importing the same file changes nothing.
-            let sql = values_sql(
-                "INSERT INTO prices (price_list, sku, effective_from, amount, version, updated_at)",
-                6,
-                chunk.len(),
-                "ON CONFLICT (price_list, sku, effective_from) DO UPDATE SET amount = excluded.amount,
-                 version = prices.version + 1, updated_at = excluded.updated_at
-                 WHERE prices.amount <> excluded.amount",
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for (row, from) in chunk.iter().zip(chunk_days) {
-                query = query
-                    .bind(&row.price_list)
-                    .bind(&row.sku)
-                    .bind(from)
-                    .bind(money_minor("amount", row.amount)?)
-                    .bind(1_i64)
-                    .bind(ms(now));
-            }
-            query.execute(&mut *tx).await.map_err(db)?;
-        }
+        // An unchanged amount keeps its version: re-importing the same file changes nothing.
+        let sql = (
+            "INSERT INTO prices (price_list, sku, effective_from, amount, version, updated_at)",
+            6,
+            "ON CONFLICT (price_list, sku, effective_from) DO UPDATE SET amount = excluded.amount,
+             version = prices.version + 1, updated_at = excluded.updated_at
+             WHERE prices.amount <> excluded.amount",
+        );
+        let dated: Vec<_> = rows.iter().zip(&days).collect();
+        insert_batches(&mut tx, sql, &dated, |q, (row, from)| {
+            Ok(q.bind(&row.price_list)
+                .bind(&row.sku)
+                .bind(*from)
+                .bind(money_minor("amount", row.amount)?)
+                .bind(1_i64)
+                .bind(ms(now)))
+        })
+        .await?;
         finish_import(tx, actor, action::PRICE_IMPORT, rows.len(), now).await?;
         Ok(ImportSummary { rows: rows.len() as u64, catalog_version: None })
     }
