@@ -298,6 +298,7 @@ pub trait Store:
     + Catalog
     + Prices
     + Customers
+    + Mappings
     + Audit
     + Send
     + Sync
@@ -318,6 +319,7 @@ impl<T> Store for T where
         + Catalog
         + Prices
         + Customers
+        + Mappings
         + Audit
         + Send
         + Sync

@@ -16,6 +16,8 @@ mod catalog;
 mod customers;
 #[path = "conformance/fixtures.rs"]
 mod fixtures;
+#[path = "conformance/mappings.rs"]
+mod mappings;
 #[path = "conformance/prices.rs"]
 mod prices;
 #[path = "conformance/tamper.rs"]
@@ -24,6 +26,7 @@ mod tamper;
 use audit::*;
 use catalog::*;
 use customers::*;
+use mappings::*;
 use prices::*;
 
 async fn sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
@@ -403,6 +406,7 @@ adapter!(
     prices_are_read_by_effective_date,
     a_stale_price_version_is_refused_and_writes_nothing,
     customers_are_priced_from_their_list_or_the_default,
+    mappings_are_unique_per_customer_and_normalised_wording,
 );
 
 #[tokio::test]

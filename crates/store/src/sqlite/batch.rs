@@ -67,6 +67,19 @@ pub(super) async fn require_existing<'a>(
     }
 }
 
+/// Whether `table.column` holds `key`, read on the caller's connection (inside its transaction).
+pub(super) async fn exists(
+    conn: &mut SqliteConnection,
+    table: &'static str,
+    column: &'static str,
+    key: &str,
+) -> Result<bool> {
+    let sql = format!("SELECT 1 FROM {table} WHERE {column} = ?");
+    let found: Option<i64> =
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(key).fetch_optional(conn).await.map_err(db)?;
+    Ok(found.is_some())
+}
+
 /// Ends an import: its one audit entry (what, how many rows) and the commit.
 pub(super) async fn finish_import(
     mut tx: Transaction<'static, Sqlite>,

@@ -7,6 +7,7 @@ mod catalog;
 mod chats;
 mod customers;
 mod health;
+mod mappings;
 mod prices;
 mod runs;
 mod throttle;

@@ -15,7 +15,7 @@ use domain::{Error, ErrorCode, Result};
 use sqlx::Row as _;
 use sqlx::SqliteConnection;
 
-use super::batch::{finish_import, insert_batches, require_existing};
+use super::batch::{exists, finish_import, insert_batches, require_existing};
 use super::{SqliteStore, audit, day, ms, parse_day, time};
 use crate::Prices;
 use crate::error::db;
@@ -153,12 +153,7 @@ impl Prices for SqliteStore {
             }
             (None, Some(_)) => return Err(Error::not_found("price")),
             (None, None) => {
-                let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM items WHERE sku = ?")
-                    .bind(&c.sku)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db)?;
-                if known.is_none() {
+                if !exists(&mut tx, "items", "sku", &c.sku).await? {
                     return Err(Error::not_found("item"));
                 }
                 ensure_lists(&mut tx, std::iter::once(c.price_list.as_str()), now).await?;
