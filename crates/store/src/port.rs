@@ -299,6 +299,7 @@ pub trait Store:
     + Prices
     + Customers
     + Mappings
+    + OutOfStock
     + Audit
     + Send
     + Sync
@@ -320,6 +321,7 @@ impl<T> Store for T where
         + Prices
         + Customers
         + Mappings
+        + OutOfStock
         + Audit
         + Send
         + Sync

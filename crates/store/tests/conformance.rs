@@ -18,6 +18,8 @@ mod customers;
 mod fixtures;
 #[path = "conformance/mappings.rs"]
 mod mappings;
+#[path = "conformance/oos.rs"]
+mod oos;
 #[path = "conformance/prices.rs"]
 mod prices;
 #[path = "conformance/tamper.rs"]
@@ -27,6 +29,7 @@ use audit::*;
 use catalog::*;
 use customers::*;
 use mappings::*;
+use oos::*;
 use prices::*;
 
 async fn sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
@@ -407,6 +410,7 @@ adapter!(
     a_stale_price_version_is_refused_and_writes_nothing,
     customers_are_priced_from_their_list_or_the_default,
     mappings_are_unique_per_customer_and_normalised_wording,
+    an_open_out_of_stock_is_one_row_per_customer_item_and_day,
 );
 
 #[tokio::test]

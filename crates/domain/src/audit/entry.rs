@@ -51,6 +51,13 @@ impl NewAuditEntry {
         NewAuditEntry { at, actor: actor.clone(), action: action.into(), target: target.into(), old: None, new: None }
     }
 
+    /// The states before and after a change; `None` where there was none (created, deleted).
+    pub fn with_change(mut self, old: Option<serde_json::Value>, new: Option<serde_json::Value>) -> Self {
+        self.old = old;
+        self.new = new;
+        self
+    }
+
     /// The state before the change.
     pub fn with_old(mut self, value: serde_json::Value) -> Self {
         self.old = Some(value);

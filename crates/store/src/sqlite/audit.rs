@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use domain::Result;
 use domain::audit::{Actor, AuditEntry, AuditHead, Hash, NewAuditEntry};
 use sqlx::Row as _;
-use sqlx::SqliteConnection;
+use sqlx::{Sqlite, SqliteConnection, Transaction};
 use uuid::Uuid;
 
 use super::{SqliteStore, ms, page, time};
@@ -89,13 +89,23 @@ pub(super) async fn append(conn: &mut SqliteConnection, entry: &NewAuditEntry) -
     Ok(sealed)
 }
 
+/// Appends `entry` and commits: the change made in `tx` and its audit entry land together or
+/// not at all.
+pub(super) async fn commit_audited(mut tx: Transaction<'static, Sqlite>, entry: &NewAuditEntry) -> Result<AuditEntry> {
+    let sealed = append(&mut tx, entry).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(sealed)
+}
+
+/// A record as an audit value.
+pub(super) fn json(record: &impl serde::Serialize) -> Result<serde_json::Value> {
+    serde_json::to_value(record).map_err(domain::Error::internal)
+}
+
 #[async_trait]
 impl Audit for SqliteStore {
     async fn append_audit(&self, new: &NewAuditEntry) -> Result<AuditEntry> {
-        let mut tx = self.write_tx().await?;
-        let entry = append(&mut tx, new).await?;
-        tx.commit().await.map_err(db)?;
-        Ok(entry)
+        commit_audited(self.write_tx().await?, new).await
     }
 
     async fn list_audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {

@@ -82,7 +82,7 @@ pub(super) async fn exists(
 
 /// Ends an import: its one audit entry (what, how many rows) and the commit.
 pub(super) async fn finish_import(
-    mut tx: Transaction<'static, Sqlite>,
+    tx: Transaction<'static, Sqlite>,
     actor: &Actor,
     action: &str,
     rows: usize,
@@ -90,8 +90,7 @@ pub(super) async fn finish_import(
 ) -> Result<()> {
     let target = action.split('.').next().unwrap_or(action);
     let entry = NewAuditEntry::new(actor, action, target, now).with_new(serde_json::json!({ "rows": rows }));
-    audit::append(&mut tx, &entry).await?;
-    tx.commit().await.map_err(db)
+    audit::commit_audited(tx, &entry).await.map(drop)
 }
 
 #[cfg(test)]

@@ -7,8 +7,9 @@ use domain::sales::{Mapping, MappingSource, NewMapping, normalize_wording};
 use domain::{Error, Result};
 use sqlx::Row as _;
 
+use super::audit::{self, json};
 use super::batch::exists;
-use super::{SqliteStore, audit, ms, page, time};
+use super::{SqliteStore, ms, page, time};
 use crate::Mappings;
 use crate::error::{corrupt, db};
 
@@ -24,10 +25,6 @@ fn mapping(row: &sqlx::sqlite::SqliteRow) -> Result<Mapping> {
         created_at: time(row.try_get("created_at").map_err(db)?)?,
         updated_at: time(row.try_get("updated_at").map_err(db)?)?,
     })
-}
-
-fn json(m: &Mapping) -> Result<serde_json::Value> {
-    serde_json::to_value(m).map_err(Error::internal)
 }
 
 fn target(customer: &str, wording: &str) -> String {
@@ -71,13 +68,9 @@ impl Mappings for SqliteStore {
             .await
             .map_err(db)?;
         let stored = mapping(&row)?;
-        let mut entry = NewAuditEntry::new(actor, action::MAPPING_UPSERT, target(&m.customer, &m.wording), now)
-            .with_new(json(&stored)?);
-        if let Some(old) = &old {
-            entry = entry.with_old(json(old)?);
-        }
-        audit::append(&mut tx, &entry).await?;
-        tx.commit().await.map_err(db)?;
+        let entry = NewAuditEntry::new(actor, action::MAPPING_UPSERT, target(&m.customer, &m.wording), now)
+            .with_change(old.as_ref().map(json).transpose()?, Some(json(&stored)?));
+        audit::commit_audited(tx, &entry).await?;
         Ok(stored)
     }
 
@@ -92,8 +85,7 @@ impl Mappings for SqliteStore {
         };
         let entry =
             NewAuditEntry::new(actor, action::MAPPING_DELETE, target(customer, &wording), now).with_old(json(&old)?);
-        audit::append(&mut tx, &entry).await?;
-        tx.commit().await.map_err(db)?;
+        audit::commit_audited(tx, &entry).await?;
         Ok(true)
     }
 

@@ -8,6 +8,7 @@ mod chats;
 mod customers;
 mod health;
 mod mappings;
+mod oos;
 mod prices;
 mod runs;
 mod throttle;

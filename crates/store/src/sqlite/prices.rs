@@ -15,8 +15,9 @@ use domain::{Error, ErrorCode, Result};
 use sqlx::Row as _;
 use sqlx::SqliteConnection;
 
+use super::audit::{self, json};
 use super::batch::{exists, finish_import, insert_batches, require_existing};
-use super::{SqliteStore, audit, day, ms, parse_day, time};
+use super::{SqliteStore, day, ms, parse_day, time};
 use crate::Prices;
 use crate::error::db;
 use crate::import::{clean_all, refuse_duplicates};
@@ -51,10 +52,6 @@ async fn ensure_lists<'a>(
     let sql = ("INSERT INTO price_lists (name, created_at)", 2, "ON CONFLICT (name) DO NOTHING");
     insert_batches(conn, sql, &names, |q, name| Ok(q.bind(*name).bind(ms(now)))).await?;
     Ok(())
-}
-
-fn json(price: &Price) -> Result<serde_json::Value> {
-    serde_json::to_value(price).map_err(Error::internal)
 }
 
 #[async_trait]
@@ -173,14 +170,10 @@ impl Prices for SqliteStore {
             .await
             .map_err(db)?;
         let updated = price(&row)?;
-        let mut entry =
-            NewAuditEntry::new(actor, action::PRICE_UPDATE, format!("price:{}/{}/{from}", c.price_list, c.sku), now)
-                .with_new(json(&updated)?);
-        if let Some(cur) = &current {
-            entry = entry.with_old(json(cur)?);
-        }
-        audit::append(&mut tx, &entry).await?;
-        tx.commit().await.map_err(db)?;
+        let target = format!("price:{}/{}/{from}", c.price_list, c.sku);
+        let entry = NewAuditEntry::new(actor, action::PRICE_UPDATE, target, now)
+            .with_change(current.as_ref().map(json).transpose()?, Some(json(&updated)?));
+        audit::commit_audited(tx, &entry).await?;
         Ok(updated)
     }
 
