@@ -300,6 +300,7 @@ pub trait Store:
     + Customers
     + Mappings
     + OutOfStock
+    + Sales
     + Audit
     + Send
     + Sync
@@ -322,6 +323,7 @@ impl<T> Store for T where
         + Customers
         + Mappings
         + OutOfStock
+        + Sales
         + Audit
         + Send
         + Sync

@@ -22,6 +22,8 @@ mod mappings;
 mod oos;
 #[path = "conformance/prices.rs"]
 mod prices;
+#[path = "conformance/sales.rs"]
+mod sales;
 #[path = "conformance/tamper.rs"]
 mod tamper;
 
@@ -31,6 +33,7 @@ use customers::*;
 use mappings::*;
 use oos::*;
 use prices::*;
+use sales::*;
 
 async fn sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
@@ -411,6 +414,7 @@ adapter!(
     customers_are_priced_from_their_list_or_the_default,
     mappings_are_unique_per_customer_and_normalised_wording,
     an_open_out_of_stock_is_one_row_per_customer_item_and_day,
+    the_sales_report_groups_and_sums_exactly,
 );
 
 #[tokio::test]

@@ -43,12 +43,11 @@ pub(super) async fn insert_batches<T: Sync>(
     Ok(())
 }
 
-/// Fails naming the first row whose key is not in `table.column`, checked in the import's own
-/// transaction so the answer cannot change before the rows are written.
+/// Fails naming the first row whose key is not in `table.column` (called `what` in the error),
+/// checked in the import's own transaction so the answer cannot change before the rows are written.
 pub(super) async fn require_existing<'a>(
     conn: &mut SqliteConnection,
-    table: &'static str,
-    column: &'static str,
+    (table, column, what): (&'static str, &'static str, &str),
     keys: impl Iterator<Item = &'a str> + Clone,
 ) -> Result<()> {
     let wanted: Vec<&str> = keys.clone().collect::<HashSet<_>>().into_iter().collect();
@@ -62,7 +61,7 @@ pub(super) async fn require_existing<'a>(
         found.extend(query.fetch_all(&mut *conn).await.map_err(db)?);
     }
     match keys.enumerate().find(|(_, key)| !found.contains(*key)) {
-        Some((i, key)) => Err(at_row(i, Error::validation(format!("unknown {column} {key:?}")))),
+        Some((i, key)) => Err(at_row(i, Error::validation(format!("unknown {what} {key:?}")))),
         None => Ok(()),
     }
 }

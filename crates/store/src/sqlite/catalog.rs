@@ -74,7 +74,7 @@ impl Catalog for SqliteStore {
         let keys: Vec<String> = levels.iter().map(|l| format!("{}@{}", l.sku, l.warehouse)).collect();
         refuse_duplicates("sku@warehouse", keys.iter().map(String::as_str))?;
         let mut tx = self.write_tx().await?;
-        require_existing(&mut tx, "items", "sku", levels.iter().map(|l| l.sku.as_str())).await?;
+        require_existing(&mut tx, ("items", "sku", "sku"), levels.iter().map(|l| l.sku.as_str())).await?;
         let sql = (
             "INSERT INTO stock (sku, warehouse, quantity, updated_at)",
             4,

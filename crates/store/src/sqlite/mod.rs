@@ -11,6 +11,7 @@ mod mappings;
 mod oos;
 mod prices;
 mod runs;
+mod sales;
 mod throttle;
 mod tickets;
 mod uploads;

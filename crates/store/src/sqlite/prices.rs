@@ -67,7 +67,7 @@ impl Prices for SqliteStore {
             rows.iter().zip(&days).map(|(r, d)| format!("{}/{}/{d}", r.price_list, r.sku)).collect();
         refuse_duplicates("price list/sku/effective_from", keys.iter().map(String::as_str))?;
         let mut tx = self.write_tx().await?;
-        require_existing(&mut tx, "items", "sku", rows.iter().map(|r| r.sku.as_str())).await?;
+        require_existing(&mut tx, ("items", "sku", "sku"), rows.iter().map(|r| r.sku.as_str())).await?;
         ensure_lists(&mut tx, rows.iter().map(|r| r.price_list.as_str()), now).await?;
         // An unchanged amount keeps its version: re-importing the same file changes nothing.
         let sql = (
