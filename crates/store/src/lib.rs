@@ -5,19 +5,26 @@
 
 mod approval;
 mod error;
+mod import;
 mod model;
 pub mod objects;
 mod open;
 mod port;
 mod postgres;
 mod sqlite;
+mod verify;
 
 pub use approval::{ApprovalRecord, ApprovalStatus, Decision};
 pub use model::{
-    ApiKeyRecord, ChatMessageRecord, ChatSessionRecord, EffectRecord, LoginSessionRecord, NewApiKey, NewRun, NewUser,
-    RunChange, RunEventRecord, RunRecord, ThrottleRecord, TicketGrant, UploadRecord, UploadUsage, UserRecord,
+    ApiKeyRecord, AuditQuery, ChatMessageRecord, ChatSessionRecord, EffectRecord, LoginSessionRecord, NewApiKey,
+    NewRun, NewUser, OosQuery, RunChange, RunEventRecord, RunRecord, SalesReportQuery, ThrottleRecord, TicketGrant,
+    UploadRecord, UploadUsage, UserRecord,
 };
 pub use open::open;
-pub use port::{ApiKeys, Approvals, Chats, Health, LoginSessions, LoginThrottle, Runs, Store, Tickets, Uploads, Users};
+pub use port::{
+    ApiKeys, Approvals, Audit, Catalog, Chats, Customers, Health, LoginSessions, LoginThrottle, Mappings, OutOfStock,
+    Prices, Runs, Sales, Store, Tickets, Uploads, Users,
+};
 pub use postgres::{PgPoolLimits, PostgresStore};
 pub use sqlite::SqliteStore;
+pub use verify::verify_audit;

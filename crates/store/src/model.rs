@@ -1,7 +1,8 @@
 //! Records as the store keeps them. Times are UTC.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::Role;
+use domain::sales::{OosStatus, SalesGroup};
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
@@ -188,4 +189,36 @@ pub struct ChatMessageRecord {
     pub content: String,
     pub meta: Option<serde_json::Value>,
     pub created_at: DateTime<Utc>,
+}
+
+/// Which out-of-stock registrations to list. Every filter is optional; days are inclusive.
+#[derive(Debug, Clone, Default)]
+pub struct OosQuery {
+    pub status: Option<OosStatus>,
+    pub customer: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Only registrations older than this id (the last of the previous page).
+    pub before: Option<Uuid>,
+    /// Capped at `domain::sales::limits::MAX_PAGE`.
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct SalesReportQuery {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub group: SalesGroup,
+    /// Capped at `domain::sales::limits::MAX_REPORT_GROUPS`.
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    /// One action (`price.update`), or a family when it ends with a dot (`price.`).
+    pub action: Option<String>,
+    /// Only entries older than this seq (the last of the previous page).
+    pub before_seq: Option<u64>,
+    /// Capped at `domain::sales::limits::MAX_PAGE`.
+    pub limit: u32,
 }

@@ -2,14 +2,20 @@
 //! (who may do what, how long a lockout lasts) live in the services.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::Result;
+use domain::audit::{Actor, AuditEntry, AuditHead, NewAuditEntry};
+use domain::sales::{
+    Customer, ImportSummary, Item, Mapping, NewMapping, NewOos, Oos, Price, PriceChange, PriceRow, SaleLine,
+    SalesReportRow, StockLevel,
+};
 use uuid::Uuid;
 
 use crate::model::{
     ApiKeyRecord, ChatMessageRecord, ChatSessionRecord, EffectRecord, LoginSessionRecord, NewApiKey, NewRun, NewUser,
     RunChange, RunEventRecord, RunRecord, ThrottleRecord, TicketGrant, UploadRecord, UploadUsage, UserRecord,
 };
+use crate::model::{AuditQuery, OosQuery, SalesReportQuery};
 
 #[async_trait]
 pub trait Health: Send + Sync {
@@ -187,6 +193,113 @@ pub trait Approvals: Send + Sync {
     async fn mark_approval_used(&self, id: Uuid, now: DateTime<Utc>) -> Result<bool>;
 }
 
+// The sales domain. Imports are all or nothing: every row is cleaned and checked (caps, duplicate
+// keys, references) and then written in one transaction, in multi-row batches; any failure writes
+// nothing and names the first bad row. Each import and each audited change writes its audit entry
+// in the same transaction as the change, with `actor` as the entry's principal.
+
+#[async_trait]
+pub trait Catalog: Send + Sync {
+    /// Inserts items, replacing those whose SKU exists; a SKU twice in one import is refused.
+    /// Bumps the catalog version.
+    async fn import_items(&self, items: &[Item], actor: &Actor, now: DateTime<Utc>) -> Result<ImportSummary>;
+    /// Sets stock per (SKU, warehouse); every SKU must be in the catalog. Bumps the catalog version.
+    async fn import_stock(&self, levels: &[StockLevel], actor: &Actor, now: DateTime<Utc>) -> Result<ImportSummary>;
+    async fn item(&self, sku: &str) -> Result<Option<Item>>;
+    /// Items in SKU order after `after` (exclusive): pages for rebuilding a search index.
+    /// `limit` is capped at `domain::sales::limits::MAX_PAGE`.
+    async fn items_after(&self, after: Option<&str>, limit: u32) -> Result<Vec<Item>>;
+    async fn count_items(&self) -> Result<u64>;
+    /// The item's stock, by warehouse.
+    async fn stock_of(&self, sku: &str) -> Result<Vec<StockLevel>>;
+    /// Rises with every catalog or stock change; an instance whose index was built at an older
+    /// version rebuilds it.
+    async fn catalog_version(&self) -> Result<u64>;
+}
+
+#[async_trait]
+pub trait Prices: Send + Sync {
+    /// Upserts price rows by (list, SKU, effective_from), creating lists as needed; a row whose
+    /// amount changes gets the next version. Every SKU must be in the catalog.
+    async fn import_prices(&self, rows: &[PriceRow], actor: &Actor, now: DateTime<Utc>) -> Result<ImportSummary>;
+    /// The price in effect on `day`: the row with the latest effective_from on or before it.
+    async fn price_on(&self, price_list: &str, sku: &str, day: NaiveDate) -> Result<Option<Price>>;
+    /// As [`Prices::price_on`], from the customer's list or the `default` list when it has none.
+    /// `not_found` for an unknown customer.
+    async fn customer_price(&self, customer: &str, sku: &str, day: NaiveDate) -> Result<Option<Price>>;
+    /// Every effective-dated row of a SKU in a list, oldest first (at most `MAX_PAGE`).
+    async fn price_schedule(&self, price_list: &str, sku: &str) -> Result<Vec<Price>>;
+    /// Changes one row only if it is still at `expected_version`, audited as `price.update` with
+    /// old and new values. Stale version: `precondition_failed`; a row that exists changed
+    /// without a version: `precondition_required`; a version for a row that does not exist:
+    /// `not_found`. Nothing is written on failure.
+    async fn update_price(&self, change: &PriceChange, actor: &Actor, now: DateTime<Utc>) -> Result<Price>;
+    async fn price_lists(&self) -> Result<Vec<String>>;
+}
+
+#[async_trait]
+pub trait Customers: Send + Sync {
+    /// Inserts customers, replacing those whose code exists; a code twice is refused.
+    async fn import_customers(
+        &self,
+        customers: &[Customer],
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<ImportSummary>;
+    async fn customer(&self, code: &str) -> Result<Option<Customer>>;
+    /// Customers in code order after `after` (exclusive); `limit` capped at `MAX_PAGE`.
+    async fn customers_after(&self, after: Option<&str>, limit: u32) -> Result<Vec<Customer>>;
+}
+
+#[async_trait]
+pub trait Mappings: Send + Sync {
+    /// Creates the mapping or replaces the SKU of the one with the same (customer, normalised
+    /// wording); audited as `mapping.upsert` with old and new values.
+    async fn upsert_mapping(&self, mapping: &NewMapping, actor: &Actor, now: DateTime<Utc>) -> Result<Mapping>;
+    /// Returns false when there was none; audited as `mapping.delete` when there was.
+    async fn delete_mapping(&self, customer: &str, wording: &str, actor: &Actor, now: DateTime<Utc>) -> Result<bool>;
+    /// The mapping for the wording as written (it is normalised for the lookup).
+    async fn mapping(&self, customer: &str, wording: &str) -> Result<Option<Mapping>>;
+    /// The customer's mappings in wording order after `after` (exclusive, normalised);
+    /// `limit` capped at `MAX_PAGE`.
+    async fn list_mappings(&self, customer: &str, after: Option<&str>, limit: u32) -> Result<Vec<Mapping>>;
+}
+
+#[async_trait]
+pub trait OutOfStock: Send + Sync {
+    /// Registers the request, or adds its quantity to the open registration for the same
+    /// customer, item and day (atomically, also under concurrency). Audited as `oos.create`.
+    async fn create_oos(&self, oos: &NewOos, actor: &Actor, now: DateTime<Utc>) -> Result<Oos>;
+    /// Resolves an open registration; `not_found` when there is none, `conflict` when it is
+    /// resolved already. Audited as `oos.resolve`.
+    async fn resolve_oos(&self, id: Uuid, resolution: Option<&str>, actor: &Actor, now: DateTime<Utc>) -> Result<Oos>;
+    async fn oos(&self, id: Uuid) -> Result<Option<Oos>>;
+    /// Newest first, filtered; page on with `before` = the last id seen.
+    async fn list_oos(&self, query: &OosQuery) -> Result<Vec<Oos>>;
+}
+
+#[async_trait]
+pub trait Sales: Send + Sync {
+    /// Appends sales lines; every customer and SKU must exist.
+    async fn import_sales(&self, lines: &[SaleLine], actor: &Actor, now: DateTime<Utc>) -> Result<ImportSummary>;
+    /// Per group over `from..=to`: quantity and amount sums (exact) and line count; by key for
+    /// days, by amount (largest first, then key) otherwise. At most `MAX_REPORT_GROUPS` groups.
+    async fn sales_report(&self, query: &SalesReportQuery) -> Result<Vec<SalesReportRow>>;
+}
+
+#[async_trait]
+pub trait Audit: Send + Sync {
+    /// Appends one entry on its own (logins, key changes, approvals), chained after the head.
+    async fn append_audit(&self, entry: &NewAuditEntry) -> Result<AuditEntry>;
+    /// Newest first, optionally one action (`price.update`) or one family (`price.`); page on
+    /// with `before_seq` = the last seq seen.
+    async fn list_audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>>;
+    /// Oldest first after `after_seq` (exclusive), for verification; `limit` capped at `MAX_PAGE`.
+    async fn audit_after(&self, after_seq: u64, limit: u32) -> Result<Vec<AuditEntry>>;
+    /// The head record: the newest entry's seq and hash as last written.
+    async fn audit_head(&self) -> Result<Option<AuditHead>>;
+}
+
 /// Everything the services need from a database.
 pub trait Store:
     Health
@@ -199,6 +312,13 @@ pub trait Store:
     + Chats
     + Tickets
     + Approvals
+    + Catalog
+    + Prices
+    + Customers
+    + Mappings
+    + OutOfStock
+    + Sales
+    + Audit
     + Send
     + Sync
     + 'static
@@ -216,6 +336,13 @@ impl<T> Store for T where
         + Chats
         + Tickets
         + Approvals
+        + Catalog
+        + Prices
+        + Customers
+        + Mappings
+        + OutOfStock
+        + Sales
+        + Audit
         + Send
         + Sync
         + 'static

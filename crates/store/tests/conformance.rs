@@ -12,6 +12,33 @@ use domain::{ErrorCode, Role, RunEvent, RunStatus};
 use store::{NewApiKey, NewUser, RunChange, Store, TicketGrant};
 use uuid::Uuid;
 
+#[path = "conformance/audit.rs"]
+mod audit;
+#[path = "conformance/catalog.rs"]
+mod catalog;
+#[path = "conformance/customers.rs"]
+mod customers;
+#[path = "conformance/fixtures.rs"]
+mod fixtures;
+#[path = "conformance/mappings.rs"]
+mod mappings;
+#[path = "conformance/oos.rs"]
+mod oos;
+#[path = "conformance/prices.rs"]
+mod prices;
+#[path = "conformance/sales.rs"]
+mod sales;
+#[path = "conformance/tamper.rs"]
+mod tamper;
+
+use audit::*;
+use catalog::*;
+use customers::*;
+use mappings::*;
+use oos::*;
+use prices::*;
+use sales::*;
+
 fn new_user(name: &str) -> NewUser {
     NewUser {
         id: Uuid::now_v7(),
@@ -539,6 +566,26 @@ stories!(
     concurrent_redeemers_get_a_ticket_exactly_once,
     an_approval_is_decided_once_for_its_exact_arguments_before_it_expires,
     concurrent_approvers_decide_exactly_once,
+);
+
+// The sales-domain stories run on SQLite; the PostgreSQL adapter for them lands next, and then
+// they join the list above.
+async fn sqlite_sales() -> Option<(Arc<dyn Store>, backends::Guard)> {
+    sqlite().await
+}
+
+adapter!(
+    sqlite_sales,
+    the_audit_chain_holds_over_many_and_concurrent_appends,
+    catalog_imports_are_all_or_nothing,
+    a_200k_row_catalog_import_completes,
+    items_page_in_sku_order_for_index_rebuilds,
+    prices_are_read_by_effective_date,
+    a_stale_price_version_is_refused_and_writes_nothing,
+    customers_are_priced_from_their_list_or_the_default,
+    mappings_are_unique_per_customer_and_normalised_wording,
+    an_open_out_of_stock_is_one_row_per_customer_item_and_day,
+    the_sales_report_groups_and_sums_exactly,
 );
 
 #[tokio::test]

@@ -7,6 +7,7 @@ mod chats;
 mod error;
 mod health;
 mod runs;
+mod sales_pending;
 mod throttle;
 mod tickets;
 mod uploads;

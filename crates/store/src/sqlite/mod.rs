@@ -1,10 +1,18 @@
 //! The embedded default: one SQLite file under `DATA_DIR`, in WAL mode.
 
 mod approvals;
+mod audit;
 mod auth;
+mod batch;
+mod catalog;
 mod chats;
+mod customers;
 mod health;
+mod mappings;
+mod oos;
+mod prices;
 mod runs;
+mod sales;
 mod throttle;
 mod tickets;
 mod uploads;
@@ -14,9 +22,10 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use domain::{Error, ErrorCode, Result, Role};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, Transaction};
 
 use crate::error::corrupt;
 
@@ -58,6 +67,13 @@ impl SqliteStore {
             .map_err(crate::error::db)?;
         Ok(Self { pool })
     }
+
+    /// A transaction that holds SQLite's write lock from its first statement: reads inside it
+    /// (the audit head, a price's version) cannot go stale before its writes, and concurrent
+    /// writers queue on the busy timeout instead of failing on a lock upgrade.
+    async fn write_tx(&self) -> Result<Transaction<'static, Sqlite>> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(crate::error::db)
+    }
 }
 
 fn ms(t: DateTime<Utc>) -> i64 {
@@ -74,4 +90,21 @@ fn opt_time(ms: Option<i64>) -> Result<Option<DateTime<Utc>>> {
 
 fn role(text: &str) -> Result<Role> {
     Role::from_str(text).map_err(|_| corrupt("role"))
+}
+
+/// A business day as stored: `YYYY-MM-DD`, which sorts as dates do for years 1 to 9999.
+fn day(d: NaiveDate) -> Result<String> {
+    if !(1..=9999).contains(&d.year()) {
+        return Err(Error::validation("dates must be within the years 1 to 9999"));
+    }
+    Ok(d.format("%Y-%m-%d").to_string())
+}
+
+fn parse_day(text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| corrupt("date"))
+}
+
+/// A page size as bound: within `1..=MAX_PAGE`.
+fn page(limit: u32) -> i64 {
+    i64::from(domain::sales::limits::page_size(limit))
 }

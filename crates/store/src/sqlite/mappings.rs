@@ -1,0 +1,112 @@
+//! Customer wording → SKU, under the normalised wording. Changes are audited in their transaction.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::audit::{Actor, NewAuditEntry, action};
+use domain::sales::{Mapping, MappingSource, NewMapping, normalize_wording};
+use domain::{Error, Result};
+use sqlx::Row as _;
+
+use super::audit::{self, json};
+use super::batch::exists;
+use super::{SqliteStore, ms, page, time};
+use crate::Mappings;
+use crate::error::{corrupt, db};
+
+const COLUMNS: &str = "customer, wording, sku, source, created_at, updated_at";
+
+fn mapping(row: &sqlx::sqlite::SqliteRow) -> Result<Mapping> {
+    let source: String = row.try_get("source").map_err(db)?;
+    Ok(Mapping {
+        customer: row.try_get("customer").map_err(db)?,
+        wording: row.try_get("wording").map_err(db)?,
+        sku: row.try_get("sku").map_err(db)?,
+        source: MappingSource::parse(&source).ok_or_else(|| corrupt("mapping source"))?,
+        created_at: time(row.try_get("created_at").map_err(db)?)?,
+        updated_at: time(row.try_get("updated_at").map_err(db)?)?,
+    })
+}
+
+fn target(customer: &str, wording: &str) -> String {
+    format!("mapping:{customer}/{wording}")
+}
+
+#[async_trait]
+impl Mappings for SqliteStore {
+    async fn upsert_mapping(&self, new: &NewMapping, actor: &Actor, now: DateTime<Utc>) -> Result<Mapping> {
+        let m = new.clean()?;
+        let mut tx = self.write_tx().await?;
+        if !exists(&mut tx, "customers", "code", &m.customer).await? {
+            return Err(Error::not_found("customer"));
+        }
+        if !exists(&mut tx, "items", "sku", &m.sku).await? {
+            return Err(Error::not_found("item"));
+        }
+        let select = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM mappings WHERE customer = ? AND wording = ?"));
+        let old = sqlx::query(select)
+            .bind(&m.customer)
+            .bind(&m.wording)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?
+            .as_ref()
+            .map(mapping)
+            .transpose()?;
+        let upsert = sqlx::AssertSqlSafe(format!(
+            "INSERT INTO mappings (customer, wording, sku, source, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+             ON CONFLICT (customer, wording) DO UPDATE SET sku = excluded.sku, source = excluded.source,
+                 updated_at = excluded.updated_at
+             RETURNING {COLUMNS}"
+        ));
+        let row = sqlx::query(upsert)
+            .bind(&m.customer)
+            .bind(&m.wording)
+            .bind(&m.sku)
+            .bind(m.source.as_str())
+            .bind(ms(now))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db)?;
+        let stored = mapping(&row)?;
+        let entry = NewAuditEntry::new(actor, action::MAPPING_UPSERT, target(&m.customer, &m.wording), now)
+            .with_change(old.as_ref().map(json).transpose()?, Some(json(&stored)?));
+        audit::commit_audited(tx, &entry).await?;
+        Ok(stored)
+    }
+
+    async fn delete_mapping(&self, customer: &str, wording: &str, actor: &Actor, now: DateTime<Utc>) -> Result<bool> {
+        let wording = normalize_wording(wording);
+        let mut tx = self.write_tx().await?;
+        let sql =
+            sqlx::AssertSqlSafe(format!("DELETE FROM mappings WHERE customer = ? AND wording = ? RETURNING {COLUMNS}"));
+        let row = sqlx::query(sql).bind(customer).bind(&wording).fetch_optional(&mut *tx).await.map_err(db)?;
+        let Some(old) = row.as_ref().map(mapping).transpose()? else {
+            return Ok(false);
+        };
+        let entry =
+            NewAuditEntry::new(actor, action::MAPPING_DELETE, target(customer, &wording), now).with_old(json(&old)?);
+        audit::commit_audited(tx, &entry).await?;
+        Ok(true)
+    }
+
+    async fn mapping(&self, customer: &str, wording: &str) -> Result<Option<Mapping>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM mappings WHERE customer = ? AND wording = ?"));
+        let row = sqlx::query(sql)
+            .bind(customer)
+            .bind(normalize_wording(wording))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(mapping).transpose()
+    }
+
+    async fn list_mappings(&self, customer: &str, after: Option<&str>, limit: u32) -> Result<Vec<Mapping>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM mappings WHERE customer = ?1 AND (?2 IS NULL OR wording > ?2)
+             ORDER BY wording LIMIT ?3"
+        ));
+        let rows =
+            sqlx::query(sql).bind(customer).bind(after).bind(page(limit)).fetch_all(&self.pool).await.map_err(db)?;
+        rows.iter().map(mapping).collect()
+    }
+}
