@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use matching::calibration::{self, Model, Sample};
+use matching::calibration::{self, Features, Model, Sample};
 use matching::synth::{self, CALIBRATION_SEED, CATALOG_SEED, LabelledLine, LineKind, TEST_SEED};
 use matching::{AUTO_ACCEPT, Matcher};
 
@@ -23,10 +23,13 @@ struct Outcome {
     kind: LineKind,
     /// 1-based rank of the right SKU among the top 5.
     rank: Option<usize>,
-    score: f32,
-    margin: f32,
+    features: Features,
     confidence: f32,
+    /// Wall-clock time of the search.
     latency: Duration,
+    /// CPU time of this thread during the search: on a shared machine, wall time also counts
+    /// the moments other processes had the core.
+    cpu: Duration,
 }
 
 #[derive(Default)]
@@ -67,14 +70,16 @@ fn run(matcher: &Matcher, lines: &[LabelledLine]) -> Vec<Outcome> {
     lines
         .iter()
         .map(|line| {
+            let cpu = cpu_time::ThreadTime::now();
             let start = Instant::now();
-            let found = matcher.search(&line.text, 5);
+            let found = matcher.explain(&line.text, 5);
             let latency = start.elapsed();
-            let rank = found.iter().position(|c| c.sku == line.sku).map(|p| p + 1);
-            let score = found.first().map_or(0.0, |c| c.score);
-            let runner_up = found.get(1).map_or(0.0, |c| c.score.max(0.0));
-            let confidence = found.first().map_or(0.0, |c| c.confidence);
-            Outcome { kind: line.kind, rank, score, margin: score - runner_up, confidence, latency }
+            let cpu = cpu.elapsed();
+            let rank = found.iter().position(|(c, _)| c.sku == line.sku).map(|p| p + 1);
+            let none = Features { score: 0.0, margin: 0.0, evidence_margin: 0.0, coverage: 0.0 };
+            let features = found.first().map_or(none, |(_, f)| *f);
+            let confidence = found.first().map_or(0.0, |(c, _)| c.confidence);
+            Outcome { kind: line.kind, rank, features, confidence, latency, cpu }
         })
         .collect()
 }
@@ -100,16 +105,20 @@ fn report(title: &str, outcomes: &[Outcome], threshold: f32) {
             println!("{}", t.row(kind.as_str()));
         }
     }
-    let mut latencies: Vec<Duration> = outcomes.iter().map(|o| o.latency).collect();
-    latencies.sort();
     let us = |d: Duration| d.as_secs_f64() * 1e6;
-    println!(
-        "\nlatency per query: p50 {:.0} µs, p90 {:.0} µs, p99 {:.0} µs, max {:.0} µs",
-        us(percentile(&latencies, 0.5)),
-        us(percentile(&latencies, 0.9)),
-        us(percentile(&latencies, 0.99)),
-        us(latencies.last().copied().unwrap_or_default()),
-    );
+    for (label, pick) in
+        [("wall-clock", (|o: &Outcome| o.latency) as fn(&Outcome) -> Duration), ("thread CPU", |o| o.cpu)]
+    {
+        let mut times: Vec<Duration> = outcomes.iter().map(pick).collect();
+        times.sort();
+        println!(
+            "\n{label} per query: p50 {:.0} µs, p90 {:.0} µs, p99 {:.0} µs, max {:.0} µs",
+            us(percentile(&times, 0.5)),
+            us(percentile(&times, 0.9)),
+            us(percentile(&times, 0.99)),
+            us(times.last().copied().unwrap_or_default()),
+        );
+    }
 }
 
 struct Options {
@@ -117,10 +126,14 @@ struct Options {
     items: usize,
     lines: usize,
     subset: usize,
+    /// Print this many wrong but auto-accepted answers of the calibration split (for working on quality).
+    failures: usize,
+    /// Print this many slowest test lines (for working on latency).
+    slow: usize,
 }
 
 fn options() -> Result<Options, String> {
-    let mut o = Options { calibrate: false, items: 100_000, lines: 20_000, subset: 2_000 };
+    let mut o = Options { calibrate: false, items: 100_000, lines: 20_000, subset: 2_000, failures: 0, slow: 0 };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut number = |name: &str| -> Result<usize, String> {
@@ -132,6 +145,8 @@ fn options() -> Result<Options, String> {
             "--items" => o.items = number("--items")?,
             "--lines" => o.lines = number("--lines")?,
             "--subset" => o.subset = number("--subset")?,
+            "--failures" => o.failures = number("--failures")?,
+            "--slow" => o.slow = number("--slow")?,
             // cargo bench passes --bench to every bench target.
             "--bench" => {}
             other => return Err(format!("unknown argument {other}")),
@@ -143,15 +158,12 @@ fn options() -> Result<Options, String> {
 fn calibrate(matcher: Matcher, lines: &[LabelledLine]) {
     let outcomes = run(&matcher, lines);
     let samples: Vec<Sample> =
-        outcomes.iter().map(|o| Sample { score: o.score, margin: o.margin, correct: o.rank == Some(1) }).collect();
+        outcomes.iter().map(|o| Sample { features: o.features, correct: o.rank == Some(1) }).collect();
     let model: Model = calibration::fit(&samples);
-    let scored: Vec<(f32, bool)> = samples.iter().map(|s| (model.confidence(s.score, s.margin), s.correct)).collect();
+    let scored: Vec<(f32, bool)> = samples.iter().map(|s| (model.confidence(&s.features), s.correct)).collect();
     let threshold = calibration::threshold_for_precision(&scored, TARGET_PRECISION);
     println!("\nfitted on {} calibration lines:", lines.len());
-    println!(
-        "pub const MODEL: Model = Model {{ bias: {:.4}, w_score: {:.4}, w_margin: {:.4} }};",
-        model.bias, model.w_score, model.w_margin
-    );
+    println!("pub const MODEL: Model = Model {{ bias: {:.4}, weights: {:?} }};", model.bias, model.weights);
     match threshold {
         Some(t) => println!("pub const AUTO_ACCEPT: f32 = {t:.4};"),
         None => println!("no threshold reaches {:.1} % precision", TARGET_PRECISION * 100.0),
@@ -197,6 +209,29 @@ fn main() -> ExitCode {
         generated.as_secs_f64(),
         built.as_secs_f64()
     );
+    if o.failures > 0 {
+        let lines = synth::order_lines(&items, CALIBRATION_SEED, o.lines);
+        let mut shown = 0;
+        for line in &lines {
+            let found = matcher.explain(&line.text, 5);
+            if found.first().is_none_or(|(c, _)| c.sku == line.sku || c.confidence < AUTO_ACCEPT) {
+                continue;
+            }
+            let want = matcher.get(&line.sku).map_or("?", |e| e.name.as_str());
+            println!("\n[{}] {:?} -> want {want}", line.kind.as_str(), line.text);
+            for (c, f) in &found {
+                println!(
+                    "    {:.3} {:.3} m {:.3} e {:.3} c {:.3} {}",
+                    c.score, c.confidence, f.margin, f.evidence_margin, f.coverage, c.name
+                );
+            }
+            shown += 1;
+            if shown >= o.failures {
+                break;
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
     if o.calibrate {
         calibrate(matcher, &synth::order_lines(&items, CALIBRATION_SEED, o.lines));
         return ExitCode::SUCCESS;
@@ -208,6 +243,13 @@ fn main() -> ExitCode {
     }
     let outcomes = run(&matcher, &test);
     report(&format!("test split, {} lines", test.len()), &outcomes, AUTO_ACCEPT);
+    if o.slow > 0 {
+        let mut by_time: Vec<(Duration, &LabelledLine)> = outcomes.iter().map(|o| o.latency).zip(&test).collect();
+        by_time.sort_by_key(|b| std::cmp::Reverse(b.0));
+        for (d, line) in by_time.iter().take(o.slow) {
+            println!("{:>8.0} µs [{}] {:?}", d.as_secs_f64() * 1e6, line.kind.as_str(), line.text);
+        }
+    }
     let subset = o.subset.min(outcomes.len());
     report(&format!("test split, first {subset} lines (the references' subset)"), &outcomes[..subset], AUTO_ACCEPT);
     ExitCode::SUCCESS

@@ -14,12 +14,12 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::calibration::{MODEL, Model};
+use crate::calibration::{Features, MODEL, Model};
 use crate::normalize::analyze;
 use crate::{CatalogEntry, parse_order_line};
 use index::Index;
 use prepared::{Prepared, Vocab};
-use score::QueryScorer;
+use score::{QueryScorer, Scored};
 
 /// Most entries a catalog may have.
 pub const MAX_ENTRIES: usize = 2_000_000;
@@ -147,6 +147,12 @@ impl Matcher {
     /// The line may carry a quantity and packaging ("aqua 600ml 2 dus"); they are ignored. Only
     /// the first [`crate::normalize::fold::MAX_INPUT_CHARS`] characters are read.
     pub fn search(&self, query: &str, limit: usize) -> Vec<Candidate> {
+        self.explain(query, limit).into_iter().map(|(c, _)| c).collect()
+    }
+
+    /// [`Matcher::search`] with the features each confidence was computed from; the calibration
+    /// fits [`crate::calibration::MODEL`] on these.
+    pub fn explain(&self, query: &str, limit: usize) -> Vec<(Candidate, Features)> {
         let limit = limit.min(MAX_LIMIT);
         if limit == 0 {
             return Vec::new();
@@ -154,23 +160,43 @@ impl Matcher {
         let description = parse_order_line(query).description;
         if let Some(&ord) = self.barcode(&description) {
             // An exact barcode names one item; there is nothing to be unsure about.
-            return vec![self.candidate(ord, 1.0, 1.0)];
+            let features = Features { score: 1.0, margin: 1.0, evidence_margin: 1.0, coverage: 1.0 };
+            return vec![(self.candidate(ord, 1.0, 1.0), features)];
         }
         let analyzed = analyze(&description);
-        let ords = self.index.candidates(&analyzed, CANDIDATES.max(limit));
+        let ords = self.index.candidates(&analyzed, &self.vocab, CANDIDATES.max(limit));
         let mut scorer = QueryScorer::new(&analyzed, &self.vocab);
-        let mut scored: Vec<(f32, u32)> =
+        let mut scored: Vec<(Scored, u32)> =
             ords.into_iter().filter_map(|o| Some((scorer.score(self.prepared.get(o as usize)?), o))).collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let best = scored.first().map_or(0.0, |s| s.0);
-        let runner_up = scored.get(1).map_or(0.0, |s| s.0.max(0.0));
+        scored.sort_by(|a, b| b.0.total.total_cmp(&a.0.total).then(a.1.cmp(&b.1)));
+        // Margins are taken against the best *other* candidate, for the score and for the evidence.
+        let top2 = |f: fn(&Scored) -> f32| {
+            let mut best = (f32::MIN, f32::MIN);
+            for (s, _) in &scored {
+                let v = f(s);
+                if v > best.0 {
+                    best = (v, best.0);
+                } else if v > best.1 {
+                    best.1 = v;
+                }
+            }
+            best
+        };
+        let (total1, total2) = top2(|s| s.total);
+        let (evidence1, evidence2) = top2(|s| s.evidence);
+        let other = |v: f32, (first, second): (f32, f32)| {
+            let best_other = if v >= first { second } else { first };
+            // With a single candidate there is no other: compare against nothing (zero).
+            v - best_other.max(0.0)
+        };
         scored
             .iter()
             .take(limit)
-            .enumerate()
-            .map(|(i, &(score, ord))| {
-                let margin = if i == 0 { score - runner_up } else { score - best };
-                self.candidate(ord, score, self.model.confidence(score, margin))
+            .map(|&(s, ord)| {
+                let margin = other(s.total, (total1, total2));
+                let evidence_margin = other(s.evidence, (evidence1, evidence2));
+                let features = Features { score: s.total, margin, evidence_margin, coverage: s.coverage };
+                (self.candidate(ord, s.total, self.model.confidence(&features)), features)
             })
             .collect()
     }

@@ -104,8 +104,10 @@ impl Index {
         Ok(Index { _reader: reader, searcher, fields, ords })
     }
 
-    /// Up to `k` entry ordinals most likely to match, best first by BM25.
-    pub fn candidates(&self, query: &Analyzed, k: usize) -> Vec<u32> {
+    /// Up to `k` entry ordinals most likely to match, best first by BM25. A word the catalog
+    /// does not contain is replaced by the catalog words it may stand for ([`Vocab::fuzzy`]),
+    /// and by its trigrams when there are none (a typo in the first letter).
+    pub fn candidates(&self, query: &Analyzed, vocab: &Vocab, k: usize) -> Vec<u32> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut add = |field: Field, text: &str, boost: f32| {
             let term = TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs);
@@ -113,8 +115,17 @@ impl Index {
         };
         let mut grams = Vec::new();
         for w in &query.words {
-            add(self.fields.words, w, WORD_BOOST);
-            trigrams(w, &mut grams);
+            if vocab.id(w).is_some() {
+                add(self.fields.words, w, WORD_BOOST);
+                continue;
+            }
+            let near = vocab.fuzzy(w);
+            if near.is_empty() {
+                trigrams(w, &mut grams);
+            }
+            for (id, similarity) in near {
+                add(self.fields.words, vocab.word(id), WORD_BOOST * similarity);
+            }
         }
         for g in &grams {
             add(self.fields.grams, g, GRAM_BOOST);

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
+use super::similarity::similarity;
 use crate::CatalogEntry;
+use crate::normalize::cjk::is_cjk;
 use crate::normalize::{Size, analyze};
 
 /// Every distinct word of the catalog, with its rarity (inverse document frequency).
@@ -14,7 +16,14 @@ pub struct Vocab {
     pub idf: Vec<f32>,
     /// Weight of a query word the catalog does not contain (a typo, or noise like "tolong").
     pub unknown: f32,
+    /// Latin words by first letter, for [`Vocab::fuzzy`].
+    by_first: HashMap<char, Vec<u32>>,
 }
+
+/// Most catalog words a misspelt query word is expanded to.
+const MAX_FUZZY: usize = 8;
+/// Least similarity for a catalog word to stand in for a misspelt one.
+const MIN_FUZZY: f32 = 0.5;
 
 impl Vocab {
     fn intern(&mut self, word: &str) -> u32 {
@@ -55,6 +64,31 @@ impl Vocab {
         let mut sorted = self.idf.clone();
         sorted.sort_by(f32::total_cmp);
         self.unknown = sorted.get(sorted.len() * 3 / 4).copied().unwrap_or(1.0);
+        self.by_first.clear();
+        for (id, w) in self.words.iter().enumerate() {
+            if let (Some(first), Ok(id)) = (w.chars().next(), u32::try_from(id))
+                && !is_cjk(first)
+            {
+                self.by_first.entry(first).or_default().push(id);
+            }
+        }
+    }
+
+    /// Catalog words a word the catalog does not contain may stand for (typos, prefixes,
+    /// shorthand; see `similarity`), best first. Only words with the same first letter are
+    /// compared: people rarely get that one wrong, and it keeps this to a few hundred comparisons.
+    pub fn fuzzy(&self, word: &str) -> Vec<(u32, f32)> {
+        let Some(first) = word.chars().next() else { return Vec::new() };
+        let mut found: Vec<(u32, f32)> = self
+            .by_first
+            .get(&first)
+            .map(|ids| {
+                ids.iter().map(|&id| (id, similarity(word, self.word(id)))).filter(|(_, s)| *s >= MIN_FUZZY).collect()
+            })
+            .unwrap_or_default();
+        found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        found.truncate(MAX_FUZZY);
+        found
     }
 }
 

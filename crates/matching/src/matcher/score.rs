@@ -21,6 +21,19 @@ pub const SIZE_WEIGHT: f32 = 0.2;
 /// A bare number equal to the entry's size amount is good evidence, but less than a unit.
 const BARE_NUMBER_MATCH: f32 = 0.6;
 
+/// A candidate's score, and the part of it that the query's own words and size explain.
+///
+/// The rest (entry coverage) prefers the entry with fewer unmentioned words, a sensible tie-break
+/// but no evidence: two entries that differ only in a word the query does not mention are equally
+/// likely, and the confidence must say so (see `calibration`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scored {
+    pub total: f32,
+    pub evidence: f32,
+    /// Share of the entry's own words the query mentions: 1 when nothing of it is left unsaid.
+    pub coverage: f32,
+}
+
 struct QueryWord {
     text: String,
     weight: f32,
@@ -64,7 +77,7 @@ impl<'a> QueryScorer<'a> {
     }
 
     /// The candidate's score (see the module doc).
-    pub fn score(&mut self, entry: &Prepared) -> f32 {
+    pub fn score(&mut self, entry: &Prepared) -> Scored {
         let mut name_hit = vec![0.0f32; entry.name_words.len()];
         let mut alias_hit = vec![0.0f32; entry.alias_words.len()];
         let (mut covered, mut total) = (0.0f32, 0.0f32);
@@ -87,7 +100,8 @@ impl<'a> QueryScorer<'a> {
         let query_coverage = if total > 0.0 { covered / total } else { 0.0 };
         let entry_coverage =
             self.coverage(&entry.name_words, &name_hit).max(self.coverage(&entry.alias_words, &alias_hit));
-        QUERY_WEIGHT * query_coverage + ENTRY_WEIGHT * entry_coverage + SIZE_WEIGHT * self.size(entry)
+        let evidence = QUERY_WEIGHT * query_coverage + SIZE_WEIGHT * self.size(entry);
+        Scored { total: evidence + ENTRY_WEIGHT * entry_coverage, evidence, coverage: entry_coverage }
     }
 
     fn coverage(&self, words: &[u32], hits: &[f32]) -> f32 {

@@ -12,6 +12,8 @@ const PREFIX: f32 = 0.85;
 const ONE_EDIT: f32 = 0.8;
 /// Two edits in a word of 7+ letters.
 const TWO_EDITS: f32 = 0.6;
+/// Two edits in a word of 5 or 6 letters: weaker evidence, many short brand names are that close.
+const TWO_EDITS_SHORT: f32 = 0.5;
 /// Shorthand: same first letter, the query's letters appear in order in the word (kntg, kentang).
 const SUBSEQUENCE: f32 = 0.65;
 
@@ -27,10 +29,11 @@ pub fn similarity(query: &str, word: &str) -> f32 {
     }
     let shorter = q.len().min(w.len());
     if shorter >= 4 && q.len().abs_diff(w.len()) <= 2 {
-        let limit = if shorter >= 7 { 2 } else { 1 };
+        let limit = if shorter >= 5 { 2 } else { 1 };
         match edits_within(&q, &w, limit) {
             Some(1) => return ONE_EDIT,
-            Some(2) => return TWO_EDITS,
+            Some(2) if shorter >= 7 => return TWO_EDITS,
+            Some(2) => return TWO_EDITS_SHORT,
             _ => {}
         }
     }
@@ -91,7 +94,11 @@ mod tests {
         assert_eq!(similarity("indomei", "indomie"), ONE_EDIT, "swap");
         assert_eq!(similarity("indmie", "indomie"), ONE_EDIT, "drop");
         assert_eq!(similarity("sprte", "sprite"), ONE_EDIT);
-        assert_eq!(similarity("indmei", "indomie"), TWO_EDITS);
+        assert_eq!(similarity("knetnag", "kentang"), TWO_EDITS);
+        assert_eq!(similarity("indmei", "indomie"), TWO_EDITS_SHORT, "the shorter word decides");
+        assert_eq!(similarity("stahaa", "sataha"), TWO_EDITS_SHORT);
+        assert_eq!(similarity("fpao", "fapo"), ONE_EDIT, "a swap is one edit");
+        assert_eq!(similarity("fpxo", "fapo"), 0.0, "four letters allow one edit only");
         assert_eq!(similarity("aqa", "aqua"), SUBSEQUENCE, "short words get no edits, only the shorthand rule");
         assert_eq!(similarity("sprxx", "sprite"), 0.0);
     }

@@ -69,18 +69,25 @@ fn add_line_up(
 ) {
     let pick = |rng: &mut ChaCha8Rng, from: &'static [&'static str], range: std::ops::RangeInclusive<usize>| {
         let k = rng.random_range(range).min(from.len());
-        let mut chosen: Vec<&'static str> = from.choose_multiple(rng, k).copied().collect();
-        chosen.dedup();
+        let mut chosen: Vec<&'static str> = Vec::with_capacity(k);
+        // The lists repeat "" to make plain items likelier; a line-up holds each name once.
+        for v in from.choose_multiple(rng, k) {
+            if !chosen.contains(v) {
+                chosen.push(v);
+            }
+        }
         chosen
     };
     let types = pick(rng, category.types, types);
-    let variants = pick(rng, category.variants, variants);
-    let k = rng.random_range(sizes).min(category.sizes.len());
-    let mut sizes: Vec<(u32, bool)> = category.sizes.choose_multiple(rng, k).copied().collect();
-    sizes.sort_unstable();
     let zh_brand = ZH_BRANDS.iter().find(|(b, _)| *b == brand).map(|(_, z)| *z);
+    // Each product type has its own flavours and sizes, as real line-ups do (not every flavour of
+    // every type in every size).
     for t in &types {
         let type_words = without_brand_words(t, brand);
+        let variants = pick(rng, category.variants, variants.clone());
+        let k = rng.random_range(sizes.clone()).min(category.sizes.len());
+        let mut sizes: Vec<(u32, bool)> = category.sizes.choose_multiple(rng, k).copied().collect();
+        sizes.sort_unstable();
         for v in &variants {
             for &(amount, volume) in &sizes {
                 if items.len() >= n {
@@ -90,7 +97,7 @@ fn add_line_up(
                 let name = name(style, brand, &type_words, v, amount, volume);
                 // Most, not all, items of a brand with a Chinese name carry it as an alias.
                 let aliases = match zh_brand {
-                    Some(z) if rng.random_bool(0.8) => vec![zh_alias(z, v, category.zh)],
+                    Some(z) if rng.random_bool(0.8) => vec![zh_alias(z, t, v, category.zh)],
                     _ => Vec::new(),
                 };
                 let entry = CatalogEntry {
@@ -133,7 +140,7 @@ fn name(style: Style, brand: &str, type_words: &str, variant: &str, amount: u32,
 
 /// Sizes as catalogs write them: `600ml`, `1.5L`, `85g`, `1kg`, or spaced `600 ml`, `1,5 Ltr`.
 fn catalog_size(style: Style, amount: u32, volume: bool) -> String {
-    let big = amount >= 1000 && amount % 100 == 0;
+    let big = amount >= 1000 && amount.is_multiple_of(100);
     let (small_unit, big_unit) = if volume { ("ml", "L") } else { ("g", "kg") };
     let whole = amount / 1000;
     let tenths = amount % 1000 / 100;
@@ -146,15 +153,20 @@ fn catalog_size(style: Style, amount: u32, volume: bool) -> String {
     }
 }
 
-fn zh_alias(zh_brand: &str, variant: &str, zh_category: &str) -> String {
-    let variant: String = variant
-        .split_whitespace()
-        .filter_map(|w| {
-            let w = w.to_lowercase();
-            ZH_WORDS.iter().find(|(id, _)| *id == w).map(|(_, z)| *z)
-        })
-        .collect();
-    format!("{zh_brand}{variant}{zh_category}")
+/// The Chinese name: brand, the variant and type words that have a Chinese word, and the
+/// category's word when the type has none (营多鸡肉洋葱方便面, 雪碧零度汽水).
+fn zh_alias(zh_brand: &str, type_words: &str, variant: &str, zh_category: &str) -> String {
+    let zh = |text: &str| -> String {
+        text.split_whitespace()
+            .filter_map(|w| {
+                let w = w.to_lowercase();
+                ZH_WORDS.iter().find(|(id, _)| *id == w).map(|(_, z)| *z)
+            })
+            .collect()
+    };
+    let kind = zh(type_words);
+    let kind = if kind.is_empty() { zh_category.to_owned() } else { kind };
+    format!("{zh_brand}{}{kind}", zh(variant))
 }
 
 /// A new local brand name: two words ("Sinar Jaya") or a coined word ("Korita").

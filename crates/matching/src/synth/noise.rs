@@ -87,9 +87,9 @@ pub(super) fn size_text(rng: &mut ChaCha8Rng, amount: u32, volume: bool, bare: b
     let rest = amount % 1000;
     let big = if rest == 0 {
         whole.to_string()
-    } else if rest % 100 == 0 {
+    } else if rest.is_multiple_of(100) {
         format!("{whole}.{}", rest / 100)
-    } else if rest % 10 == 0 {
+    } else if rest.is_multiple_of(10) {
         format!("{whole}.{:02}", rest / 10)
     } else {
         format!("{whole}.{rest:03}")

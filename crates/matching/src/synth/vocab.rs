@@ -361,7 +361,7 @@ pub(super) const CATEGORIES: &[Category] = &[
     Category {
         name: "Saus dan Sambal",
         types: &["Sambal", "Saus Tomat", "Saus Sambal", "Mayones", "Saus Barbeque"],
-        variants: &["Asli", "Extra Pedas", "Terasi", "Bawang", "Original", "Hot Lava", "Manis", "Sachet"],
+        variants: &["Asli", "Extra Pedas", "Terasi", "Bawang", "Original", "Hot Lava", "Manis", "Ekstra Hot"],
         sizes: &[ml(9), ml(135), ml(140), ml(275), ml(335), ml(340), ml(1000), ml(5700)],
         units: &["dus", "karton", "renceng"],
         brands: &["ABC", "Indofood", "Del Monte", "Belibis", "Maestro", "Heinz", "Sasa", "Finna", "Nona"],
@@ -396,7 +396,7 @@ pub(super) const CATEGORIES: &[Category] = &[
     },
     Category {
         name: "Sampo",
-        types: &["Sampo", "Kondisioner", "Sampo Sachet"],
+        types: &["Sampo", "Kondisioner", "Sampo Anak"],
         variants: &[
             "Black Shine",
             "Anti Ketombe",
@@ -693,6 +693,35 @@ pub(super) const ZH_WORDS: &[(&str, &str)] = &[
     ("almond", "杏仁"),
     ("green", "绿"),
     ("tea", "茶"),
+    // Product-type words.
+    ("kondisioner", "护发素"),
+    ("sampo", "洗发水"),
+    ("sikat", "牙刷"),
+    ("kumur", "漱口水"),
+    ("cair", "液体"),
+    ("batang", "块"),
+    ("bubuk", "粉"),
+    ("uht", "纯牛奶"),
+    ("kental", "炼乳"),
+    ("steril", "消毒奶"),
+    ("wafer", "威化"),
+    ("crackers", "苏打饼"),
+    ("cookies", "曲奇"),
+    ("keripik", "薯片"),
+    ("kaleng", "罐装"),
+    ("kaca", "玻璃瓶"),
+    ("pouch", "袋装"),
+    ("jus", "果汁"),
+    ("sirup", "糖浆"),
+    ("instan", "速溶"),
+    ("pelembut", "柔顺剂"),
+    ("pemutih", "漂白剂"),
+    ("isotonik", "运动饮料"),
+    ("energi", "能量饮料"),
+    ("sarden", "沙丁鱼"),
+    ("tuna", "金枪鱼"),
+    ("kornet", "咸牛肉"),
+    ("sosis", "香肠"),
 ];
 
 /// English words for the Indonesian words of names, as customers mixing languages write them.
