@@ -1,0 +1,256 @@
+//! Quality and latency of the catalog matcher on generated data (see BENCHMARKS.md).
+//!
+//! `cargo bench -p matching --bench quality` builds the 100,000-item matcher and reports, on the
+//! test split: recall@1, recall@5, auto-accept share and precision at `AUTO_ACCEPT`, the share sent
+//! to a person, latency percentiles and build time; overall, per kind of line, and on the first
+//! 2,000 test lines (the subset the Python references are measured on).
+//! `-- --calibrate` fits the confidence model and the threshold on the calibration split instead.
+//! Options: `--items N`, `--lines N`, `--subset N`.
+#![allow(clippy::print_stdout, reason = "a benchmark report")]
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use matching::calibration::{self, Features, Model, Sample};
+use matching::synth::{self, CALIBRATION_SEED, CATALOG_SEED, LabelledLine, LineKind, TEST_SEED};
+use matching::{AUTO_ACCEPT, Matcher};
+
+/// Precision the auto-accept threshold must reach on the calibration split.
+const TARGET_PRECISION: f64 = 0.995;
+
+struct Outcome {
+    kind: LineKind,
+    /// 1-based rank of the right SKU among the top 5.
+    rank: Option<usize>,
+    features: Features,
+    confidence: f32,
+    /// Wall-clock time of the search.
+    latency: Duration,
+    /// CPU time of this thread during the search: on a shared machine, wall time also counts
+    /// the moments other processes had the core.
+    cpu: Duration,
+}
+
+#[derive(Default)]
+struct Tally {
+    lines: usize,
+    at1: usize,
+    at5: usize,
+    accepted: usize,
+    accepted_right: usize,
+}
+
+impl Tally {
+    fn add(&mut self, o: &Outcome, threshold: f32) {
+        self.lines += 1;
+        self.at1 += usize::from(o.rank == Some(1));
+        self.at5 += usize::from(o.rank.is_some());
+        if o.confidence >= threshold {
+            self.accepted += 1;
+            self.accepted_right += usize::from(o.rank == Some(1));
+        }
+    }
+
+    fn row(&self, label: &str) -> String {
+        let pct = |a: usize, b: usize| if b == 0 { f64::NAN } else { 100.0 * a as f64 / b as f64 };
+        format!(
+            "| {label} | {} | {:.2} % | {:.2} % | {:.2} % | {:.2} % | {:.2} % |",
+            self.lines,
+            pct(self.at1, self.lines),
+            pct(self.at5, self.lines),
+            pct(self.accepted, self.lines),
+            pct(self.accepted_right, self.accepted),
+            pct(self.lines - self.accepted, self.lines),
+        )
+    }
+}
+
+fn run(matcher: &Matcher, lines: &[LabelledLine]) -> Vec<Outcome> {
+    lines
+        .iter()
+        .map(|line| {
+            let cpu = cpu_time::ThreadTime::now();
+            let start = Instant::now();
+            let found = matcher.explain(&line.text, 5);
+            let latency = start.elapsed();
+            let cpu = cpu.elapsed();
+            let rank = found.iter().position(|(c, _)| c.sku == line.sku).map(|p| p + 1);
+            let none = Features { score: 0.0, margin: 0.0, evidence_margin: 0.0, coverage: 0.0 };
+            let features = found.first().map_or(none, |(_, f)| *f);
+            let confidence = found.first().map_or(0.0, |(c, _)| c.confidence);
+            Outcome { kind: line.kind, rank, features, confidence, latency, cpu }
+        })
+        .collect()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(i).copied().unwrap_or_default()
+}
+
+fn report(title: &str, outcomes: &[Outcome], threshold: f32) {
+    println!("\n### {title} (threshold {threshold:.4})\n");
+    println!("| lines | n | recall@1 | recall@5 | auto-accepted | precision of accepted | to a person |");
+    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    let mut all = Tally::default();
+    let mut by_kind: BTreeMap<LineKind, Tally> = BTreeMap::new();
+    for o in outcomes {
+        all.add(o, threshold);
+        by_kind.entry(o.kind).or_default().add(o, threshold);
+    }
+    println!("{}", all.row("all"));
+    for kind in LineKind::ALL {
+        if let Some(t) = by_kind.get(&kind) {
+            println!("{}", t.row(kind.as_str()));
+        }
+    }
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
+    for (label, pick) in
+        [("wall-clock", (|o: &Outcome| o.latency) as fn(&Outcome) -> Duration), ("thread CPU", |o| o.cpu)]
+    {
+        let mut times: Vec<Duration> = outcomes.iter().map(pick).collect();
+        times.sort();
+        println!(
+            "\n{label} per query: p50 {:.0} µs, p90 {:.0} µs, p99 {:.0} µs, max {:.0} µs",
+            us(percentile(&times, 0.5)),
+            us(percentile(&times, 0.9)),
+            us(percentile(&times, 0.99)),
+            us(times.last().copied().unwrap_or_default()),
+        );
+    }
+}
+
+struct Options {
+    calibrate: bool,
+    items: usize,
+    lines: usize,
+    subset: usize,
+    /// Print this many wrong but auto-accepted answers of the calibration split (for working on quality).
+    failures: usize,
+    /// Print this many slowest test lines (for working on latency).
+    slow: usize,
+}
+
+fn options() -> Result<Options, String> {
+    let mut o = Options { calibrate: false, items: 100_000, lines: 20_000, subset: 2_000, failures: 0, slow: 0 };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut number = |name: &str| -> Result<usize, String> {
+            let v = args.next().ok_or(format!("{name} needs a number"))?;
+            v.parse().map_err(|_| format!("{name}: not a number: {v}"))
+        };
+        match a.as_str() {
+            "--calibrate" => o.calibrate = true,
+            "--items" => o.items = number("--items")?,
+            "--lines" => o.lines = number("--lines")?,
+            "--subset" => o.subset = number("--subset")?,
+            "--failures" => o.failures = number("--failures")?,
+            "--slow" => o.slow = number("--slow")?,
+            // cargo bench passes --bench to every bench target.
+            "--bench" => {}
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(o)
+}
+
+fn calibrate(matcher: Matcher, lines: &[LabelledLine]) {
+    let outcomes = run(&matcher, lines);
+    let samples: Vec<Sample> =
+        outcomes.iter().map(|o| Sample { features: o.features, correct: o.rank == Some(1) }).collect();
+    let model: Model = calibration::fit(&samples);
+    let scored: Vec<(f32, bool)> = samples.iter().map(|s| (model.confidence(&s.features), s.correct)).collect();
+    let threshold = calibration::threshold_for_precision(&scored, TARGET_PRECISION);
+    println!("\nfitted on {} calibration lines:", lines.len());
+    println!("pub const MODEL: Model = Model {{ bias: {:.4}, weights: {:?} }};", model.bias, model.weights);
+    match threshold {
+        Some(t) => println!("pub const AUTO_ACCEPT: f32 = {t:.4};"),
+        None => println!("no threshold reaches {:.1} % precision", TARGET_PRECISION * 100.0),
+    }
+    // Calibration check: observed accuracy per confidence band.
+    println!("\n| confidence band | lines | right |");
+    println!("| --- | --- | --- |");
+    for band in 0..10 {
+        let (lo, hi) = (band as f32 / 10.0, (band + 1) as f32 / 10.0);
+        let inside: Vec<&(f32, bool)> = scored.iter().filter(|(c, _)| *c >= lo && (*c < hi || band == 9)).collect();
+        let right = inside.iter().filter(|(_, r)| *r).count();
+        if !inside.is_empty() {
+            println!("| {lo:.1}–{hi:.1} | {} | {:.1} % |", inside.len(), 100.0 * right as f64 / inside.len() as f64);
+        }
+    }
+    let refitted = matcher.with_model(model);
+    report("calibration split, fitted model", &run(&refitted, lines), threshold.unwrap_or(1.0));
+}
+
+fn main() -> ExitCode {
+    let o = match options() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("quality: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let start = Instant::now();
+    let items = synth::catalog(CATALOG_SEED, o.items);
+    let generated = start.elapsed();
+    let start = Instant::now();
+    let matcher = match Matcher::build(synth::entries(&items)) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("quality: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let built = start.elapsed();
+    println!(
+        "catalog: {} items generated in {:.2} s; matcher built in {:.2} s",
+        matcher.len(),
+        generated.as_secs_f64(),
+        built.as_secs_f64()
+    );
+    if o.failures > 0 {
+        let lines = synth::order_lines(&items, CALIBRATION_SEED, o.lines);
+        let mut shown = 0;
+        for line in &lines {
+            let found = matcher.explain(&line.text, 5);
+            if found.first().is_none_or(|(c, _)| c.sku == line.sku || c.confidence < AUTO_ACCEPT) {
+                continue;
+            }
+            let want = matcher.get(&line.sku).map_or("?", |e| e.name.as_str());
+            println!("\n[{}] {:?} -> want {want}", line.kind.as_str(), line.text);
+            for (c, f) in &found {
+                println!(
+                    "    {:.3} {:.3} m {:.3} e {:.3} c {:.3} {}",
+                    c.score, c.confidence, f.margin, f.evidence_margin, f.coverage, c.name
+                );
+            }
+            shown += 1;
+            if shown >= o.failures {
+                break;
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
+    if o.calibrate {
+        calibrate(matcher, &synth::order_lines(&items, CALIBRATION_SEED, o.lines));
+        return ExitCode::SUCCESS;
+    }
+    let test = synth::order_lines(&items, TEST_SEED, o.lines);
+    // Warm up caches and the allocator so the first queries do not count start-up costs.
+    for line in test.iter().take(200) {
+        let _ = matcher.search(&line.text, 5);
+    }
+    let outcomes = run(&matcher, &test);
+    report(&format!("test split, {} lines", test.len()), &outcomes, AUTO_ACCEPT);
+    if o.slow > 0 {
+        let mut by_time: Vec<(Duration, &LabelledLine)> = outcomes.iter().map(|o| o.latency).zip(&test).collect();
+        by_time.sort_by_key(|b| std::cmp::Reverse(b.0));
+        for (d, line) in by_time.iter().take(o.slow) {
+            println!("{:>8.0} µs [{}] {:?}", d.as_secs_f64() * 1e6, line.kind.as_str(), line.text);
+        }
+    }
+    let subset = o.subset.min(outcomes.len());
+    report(&format!("test split, first {subset} lines (the references' subset)"), &outcomes[..subset], AUTO_ACCEPT);
+    ExitCode::SUCCESS
+}
