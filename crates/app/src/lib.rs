@@ -3,6 +3,7 @@
 
 mod agent_task;
 pub mod auth;
+pub mod catalog;
 pub mod chat;
 pub mod limits;
 mod state;

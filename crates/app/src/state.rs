@@ -23,6 +23,7 @@ pub struct App {
     pub uploads: UploadService,
     pub runs: agent::runs::RunService,
     pub chat: crate::chat::ChatService,
+    pub catalog: crate::catalog::CatalogService,
     agent: Arc<agent::chat::Agent>,
     extra_tasks: TaskRegistry,
     last_reconcile: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
@@ -54,6 +55,7 @@ impl App {
             Arc::new(crate::chat::NoTools),
         ));
         let (runs, chat) = services(&settings, &store, &agent, &TaskRegistry::default());
+        let catalog = crate::catalog::CatalogService::new(store.clone());
         Self {
             settings,
             store,
@@ -64,6 +66,7 @@ impl App {
             uploads,
             runs,
             chat,
+            catalog,
             agent,
             extra_tasks: TaskRegistry::default(),
             last_reconcile: Arc::default(),

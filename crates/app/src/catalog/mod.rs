@@ -1,0 +1,8 @@
+//! The catalog: item search through the matcher (an index each instance keeps in memory and
+//! rebuilds when the catalog changes) and item detail with stock.
+
+mod index;
+mod service;
+
+pub use index::CatalogIndex;
+pub use service::{CatalogService, ItemDetail, MAX_QUERY_CHARS};

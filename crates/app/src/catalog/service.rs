@@ -1,0 +1,55 @@
+use std::sync::Arc;
+
+use domain::sales::{Item, StockLevel};
+use domain::{Error, Result};
+use matching::Candidate;
+use store::Store;
+
+use super::CatalogIndex;
+
+/// Longest search text accepted; the matcher looks at no more.
+pub const MAX_QUERY_CHARS: usize = 256;
+
+#[derive(Clone)]
+pub struct CatalogService {
+    store: Arc<dyn Store>,
+    index: Arc<CatalogIndex>,
+}
+
+/// An item with its stock per warehouse.
+#[derive(Debug, Clone)]
+pub struct ItemDetail {
+    pub item: Item,
+    pub stock: Vec<StockLevel>,
+}
+
+impl CatalogService {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        let index = Arc::new(CatalogIndex::new(store.clone()));
+        Self { store, index }
+    }
+
+    /// Ranked candidates for loosely written text, best first (`limit` within 1..=50).
+    pub async fn search(&self, query: &str, limit: usize) -> Result<Vec<Candidate>> {
+        let query = query.trim();
+        if query.is_empty() || query.chars().count() > MAX_QUERY_CHARS {
+            return Err(Error::validation(format!("`q` has 1 to {MAX_QUERY_CHARS} characters")));
+        }
+        let limit = limit.clamp(1, matching::MAX_LIMIT);
+        let matcher = self.index.matcher().await?;
+        let query = query.to_owned();
+        // Searching is CPU work of a few milliseconds at most; it stays off the async workers anyway.
+        tokio::task::spawn_blocking(move || matcher.search(&query, limit)).await.map_err(Error::internal)
+    }
+
+    pub async fn item(&self, sku: &str) -> Result<ItemDetail> {
+        let item = self.store.item(sku).await?.ok_or_else(|| Error::not_found("item"))?;
+        let stock = self.store.stock_of(&item.sku).await?;
+        Ok(ItemDetail { item, stock })
+    }
+
+    /// Warms the index (at start), so the first search does not pay for building it.
+    pub async fn warm(&self) -> Result<()> {
+        self.index.matcher().await.map(drop)
+    }
+}
