@@ -11,10 +11,9 @@ use agent::chat::{Agent, TurnOutcome};
 use agent::runs::{RunContext, StepOutcome, Task};
 use async_trait::async_trait;
 use chrono::Utc;
-use domain::{Credential, Error, Principal, PrincipalKind, Result};
+use domain::{Error, Principal, Result};
 use serde_json::{Value, json};
 use store::Store;
-use uuid::Uuid;
 
 const MAX_PROMPT_CHARS: usize = 8000;
 
@@ -26,31 +25,6 @@ pub struct AgentTask {
 impl AgentTask {
     pub fn new(agent: Arc<Agent>, store: Arc<dyn Store>) -> Self {
         Self { agent, store }
-    }
-
-    /// The run's owner as a principal, with their current role (a disabled user or revoked key
-    /// can no longer act through their runs).
-    async fn owner(&self, id: Uuid) -> Result<Principal> {
-        if let Some(user) = self.store.user_by_id(id).await?.filter(|u| !u.disabled) {
-            return Ok(Principal {
-                id,
-                kind: PrincipalKind::User,
-                name: user.username,
-                role: user.role,
-                credential: Credential::LoginToken { session_id: Uuid::nil() },
-            });
-        }
-        let key = self.store.api_key_by_id(id).await?.filter(|k| k.is_live(Utc::now()));
-        match key {
-            Some(key) => Ok(Principal {
-                id,
-                kind: PrincipalKind::ApiKey,
-                name: key.name,
-                role: key.role,
-                credential: Credential::ApiKey { key_id: id },
-            }),
-            None => Err(Error::forbidden("the owner of this run can no longer act")),
-        }
     }
 }
 
@@ -71,7 +45,7 @@ impl Task for AgentTask {
     }
 
     async fn execute(&self, ctx: &mut RunContext) -> Result<StepOutcome> {
-        let owner = self.owner(ctx.run.owner_id).await?;
+        let owner = crate::owner::run_owner(self.store.as_ref(), ctx.run.owner_id).await?;
         if let Some(pending) = ctx.checkpoint().and_then(|c| c.get("pending")).cloned() {
             return self.decide(ctx, &owner, &pending).await;
         }

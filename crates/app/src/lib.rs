@@ -6,6 +6,8 @@ pub mod auth;
 pub mod catalog;
 pub mod chat;
 pub mod limits;
+pub mod orders;
+mod owner;
 mod state;
 pub mod uploads;
 

@@ -54,8 +54,8 @@ impl App {
             Arc::new(agent::tools::ToolRegistry::new()),
             Arc::new(crate::chat::NoTools),
         ));
-        let (runs, chat) = services(&settings, &store, &agent, &TaskRegistry::default());
         let catalog = crate::catalog::CatalogService::new(store.clone());
+        let (runs, chat) = services(&settings, &store, &agent, &TaskRegistry::default(), &catalog, &uploads);
         Self {
             settings,
             store,
@@ -76,7 +76,8 @@ impl App {
     /// Adds named Work tasks to the built-in ones (the sales domain registers its own; tests theirs).
     pub fn with_tasks(mut self, tasks: TaskRegistry) -> Self {
         self.extra_tasks = tasks;
-        (self.runs, self.chat) = services(&self.settings, &self.store, &self.agent, &self.extra_tasks);
+        (self.runs, self.chat) =
+            services(&self.settings, &self.store, &self.agent, &self.extra_tasks, &self.catalog, &self.uploads);
         self
     }
 
@@ -89,7 +90,8 @@ impl App {
         let agent =
             agent::chat::Agent::new(self.agent.llm(), Arc::new(tools), executor, agent::chat::AgentConfig::default());
         self.agent = Arc::new(agent);
-        (self.runs, self.chat) = services(&self.settings, &self.store, &self.agent, &self.extra_tasks);
+        (self.runs, self.chat) =
+            services(&self.settings, &self.store, &self.agent, &self.extra_tasks, &self.catalog, &self.uploads);
         self
     }
 
@@ -149,8 +151,14 @@ fn services(
     store: &Arc<dyn Store>,
     agent: &Arc<agent::chat::Agent>,
     extra: &TaskRegistry,
+    catalog: &crate::catalog::CatalogService,
+    uploads: &UploadService,
 ) -> (agent::runs::RunService, crate::chat::ChatService) {
-    let tasks = extra.clone().with(Arc::new(crate::AgentTask::new(agent.clone(), store.clone())));
+    let orders = crate::orders::OrderDeps { store: store.clone(), catalog: catalog.clone(), uploads: uploads.clone() };
+    let tasks = extra
+        .clone()
+        .with(Arc::new(crate::AgentTask::new(agent.clone(), store.clone())))
+        .with(Arc::new(crate::orders::ProcessOrder::new(orders)));
     let runs = agent::runs::RunService::new(store.clone(), tasks, settings.work_interrupt_ttl);
     let budget = agent.has_model().then_some(settings.llm_daily_token_budget);
     let chat = crate::chat::ChatService::new(store.clone(), agent.clone(), budget, settings.work_interrupt_ttl);

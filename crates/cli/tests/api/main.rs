@@ -7,6 +7,7 @@ mod chat_approvals;
 mod errors;
 mod limits;
 mod ops;
+mod orders;
 mod runs;
 mod support;
 mod uploads;
