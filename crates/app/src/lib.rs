@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod chat;
 pub mod limits;
 pub mod orders;
+pub mod tools;
 mod owner;
 mod state;
 pub mod uploads;

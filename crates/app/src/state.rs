@@ -26,6 +26,7 @@ pub struct App {
     pub catalog: crate::catalog::CatalogService,
     agent: Arc<agent::chat::Agent>,
     extra_tasks: TaskRegistry,
+    late_runs: crate::tools::LateRuns,
     last_reconcile: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
 
@@ -49,13 +50,14 @@ impl App {
         let auth = AuthService::new(store.clone(), &settings);
         let limiter: Arc<dyn RateLimiter> = Arc::new(LocalRateLimiter::per_minute(settings.rate_limit_per_minute));
         let uploads = UploadService::new(store.clone(), objects.clone(), UploadLimits::from_settings(&settings));
-        let agent = Arc::new(build_agent(
-            &settings,
-            Arc::new(agent::tools::ToolRegistry::new()),
-            Arc::new(crate::chat::NoTools),
-        ));
         let catalog = crate::catalog::CatalogService::new(store.clone());
+        // The tools start runs (process_order), and the run service needs the agent that holds
+        // the tools: the executor learns the run service once it exists.
+        let late_runs = crate::tools::LateRuns::default();
+        let executor = crate::tools::SalesTools::new(store.clone(), catalog.clone(), late_runs.clone());
+        let agent = Arc::new(build_agent(&settings, Arc::new(crate::tools::registry()), Arc::new(executor)));
         let (runs, chat) = services(&settings, &store, &agent, &TaskRegistry::default(), &catalog, &uploads);
+        *late_runs.write().unwrap_or_else(|e| e.into_inner()) = Some(runs.clone());
         Self {
             settings,
             store,
@@ -69,6 +71,7 @@ impl App {
             catalog,
             agent,
             extra_tasks: TaskRegistry::default(),
+            late_runs,
             last_reconcile: Arc::default(),
         }
     }
@@ -78,6 +81,7 @@ impl App {
         self.extra_tasks = tasks;
         (self.runs, self.chat) =
             services(&self.settings, &self.store, &self.agent, &self.extra_tasks, &self.catalog, &self.uploads);
+        *self.late_runs.write().unwrap_or_else(|e| e.into_inner()) = Some(self.runs.clone());
         self
     }
 

@@ -76,9 +76,19 @@ fn find_keyword<'a>(lower: &str, keywords: &[&'a str]) -> Option<&'a str> {
 
 pub fn recognise(text: &str, language: Language, today: NaiveDate) -> Option<Intent> {
     let lower = format!(" {} ", text.trim().to_lowercase());
-    if let Some(k) = find_keyword(&lower, PROCESS_ORDER) {
-        let (_, customer) = split_customer(&lower.replacen(k, " ", 1));
-        return Some(intent("process_order", customer.map(|c| ("customer", json!(c)))));
+    // "proses order untuk TOKO-MAJU" on the first line; the order's lines, pasted, below it.
+    let (first, pasted) = text.trim().split_once('\n').unwrap_or((text.trim(), ""));
+    let first = format!(" {} ", first.to_lowercase());
+    if let Some(k) = find_keyword(&first, PROCESS_ORDER) {
+        let (_, customer) = split_customer(&first.replacen(k, " ", 1));
+        let mut args = Map::new();
+        if let Some(c) = customer {
+            args.insert("customer".into(), json!(c));
+        }
+        if !pasted.trim().is_empty() {
+            args.insert("text".into(), json!(pasted.trim()));
+        }
+        return Some(Intent { tool: "process_order", arguments: Value::Object(args) });
     }
     if let Some(k) = find_keyword(&lower, REGISTER_OOS) {
         let (rest, customer) = split_customer(&lower.replacen(k, " ", 1));

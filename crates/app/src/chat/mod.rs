@@ -4,8 +4,6 @@
 
 mod approvals;
 mod service;
-mod tools;
 
 pub use approvals::{CHAT_APPROVAL_TTL, Verdict};
 pub use service::{ChatService, PendingTurn, Turn};
-pub use tools::NoTools;

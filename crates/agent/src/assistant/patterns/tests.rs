@@ -72,6 +72,11 @@ fn order_sheets_are_processed_for_the_named_customer() {
     assert_eq!(call("tolong proses pesanan ini untuk Toko Maju"), ("process_order", json!({"customer": "Toko Maju"})));
     assert_eq!(call("process this order sheet"), ("process_order", json!({})));
     assert_eq!(call("处理订单 给 Toko Maju"), ("process_order", json!({"customer": "Toko Maju"})));
+    assert_eq!(
+        call("proses pesanan untuk TOKO-MAJU\naqua 600ml 2 dus\n雪碧 330 一箱\n"),
+        ("process_order", json!({"customer": "Toko-maju", "text": "aqua 600ml 2 dus\n雪碧 330 一箱"})),
+        "the lines pasted under the request are the order"
+    );
 }
 
 #[test]
