@@ -11,6 +11,7 @@ pub mod objects;
 mod open;
 mod port;
 mod postgres;
+mod sales;
 mod sqlite;
 mod verify;
 

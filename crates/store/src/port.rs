@@ -269,6 +269,9 @@ pub trait Mappings: Send + Sync {
 pub trait OutOfStock: Send + Sync {
     /// Registers the request, or adds its quantity to the open registration for the same
     /// customer, item and day (atomically, also under concurrency). Audited as `oos.create`.
+    /// A request whose idempotency key was seen before changes nothing (no quantity, no audit
+    /// entry) and returns the registration that key made, as it is now, also when it has been
+    /// resolved since; the key is recorded in the same transaction as the change it names.
     async fn create_oos(&self, oos: &NewOos, actor: &Actor, now: DateTime<Utc>) -> Result<Oos>;
     /// Resolves an open registration; `not_found` when there is none, `conflict` when it is
     /// resolved already. Audited as `oos.resolve`.

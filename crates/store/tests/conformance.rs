@@ -24,6 +24,8 @@ mod fixtures;
 mod mappings;
 #[path = "conformance/oos.rs"]
 mod oos;
+#[path = "conformance/oos_replay.rs"]
+mod oos_replay;
 #[path = "conformance/prices.rs"]
 mod prices;
 #[path = "conformance/sales.rs"]
@@ -36,6 +38,7 @@ use catalog::*;
 use customers::*;
 use mappings::*;
 use oos::*;
+use oos_replay::*;
 use prices::*;
 use sales::*;
 
@@ -566,16 +569,6 @@ stories!(
     concurrent_redeemers_get_a_ticket_exactly_once,
     an_approval_is_decided_once_for_its_exact_arguments_before_it_expires,
     concurrent_approvers_decide_exactly_once,
-);
-
-// The sales-domain stories run on SQLite; the PostgreSQL adapter for them lands next, and then
-// they join the list above.
-async fn sqlite_sales() -> Option<(Arc<dyn Store>, backends::Guard)> {
-    sqlite().await
-}
-
-adapter!(
-    sqlite_sales,
     the_audit_chain_holds_over_many_and_concurrent_appends,
     catalog_imports_are_all_or_nothing,
     a_200k_row_catalog_import_completes,
@@ -585,6 +578,7 @@ adapter!(
     customers_are_priced_from_their_list_or_the_default,
     mappings_are_unique_per_customer_and_normalised_wording,
     an_open_out_of_stock_is_one_row_per_customer_item_and_day,
+    a_keyed_out_of_stock_request_is_applied_once,
     the_sales_report_groups_and_sums_exactly,
 );
 

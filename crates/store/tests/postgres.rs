@@ -14,7 +14,7 @@ use chrono::Utc;
 use domain::ErrorCode;
 use secrecy::{ExposeSecret as _, SecretString};
 use sqlx::Connection as _;
-use store::{Chats, Health, PgPoolLimits, PostgresStore, Runs, Tickets, Users};
+use store::{Audit, Catalog, Chats, Customers, Health, OutOfStock, PgPoolLimits, PostgresStore, Runs, Tickets, Users};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 use uuid::Uuid;
@@ -89,6 +89,65 @@ async fn claimers_on_separate_instances_never_share_a_run() {
             let run = seed.run(*id).await.unwrap().unwrap();
             assert_eq!((run.attempts, run.lease_owner.as_ref()), (1, Some(worker)), "claimed once, by its owner");
         }
+    })
+    .await;
+}
+
+/// Several instances, each with its own pool, audit and register out-of-stock lines at once: the
+/// chain never forks and a replayed request lands once, whichever instance gets it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn instances_share_one_audit_chain_and_apply_a_keyed_request_once() {
+    with_database(|db| async move {
+        let seed = migrated(&db).await;
+        let who = domain::audit::Actor::system("test");
+        let item = domain::sales::Item {
+            sku: "AQ-600".into(),
+            name: "Aqua 600ml".into(),
+            brand: None,
+            category: None,
+            unit: Some("dus".into()),
+            barcode: None,
+            aliases: Vec::new(),
+        };
+        seed.import_items(&[item], &who, Utc::now()).await.unwrap();
+        let customer =
+            domain::sales::Customer { code: "C1".into(), name: "Toko".into(), price_list: None, salesperson: None };
+        seed.import_customers(&[customer], &who, Utc::now()).await.unwrap();
+        const TASKS: usize = 6;
+        let start = Arc::new(tokio::sync::Barrier::new(TASKS));
+        let mut tasks = JoinSet::new();
+        for instance in 0..3 {
+            let store = Arc::new(PostgresStore::open(&db.url()).await.unwrap());
+            for n in 0..TASKS / 3 {
+                let (store, start, who) = (store.clone(), start.clone(), who.clone());
+                tasks.spawn(async move {
+                    start.wait().await;
+                    for i in 0..10 {
+                        let target = format!("key:{instance}/{n}/{i}");
+                        let entry = domain::audit::NewAuditEntry::new(&who, "key.create", target, Utc::now());
+                        store.append_audit(&entry).await.unwrap();
+                    }
+                    let request = domain::sales::NewOos {
+                        id: Uuid::now_v7(),
+                        customer: "C1".into(),
+                        sku: "AQ-600".into(),
+                        day: chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(),
+                        quantity: rust_decimal::Decimal::from(2),
+                        note: None,
+                        idempotency_key: Some("run:7/line:1".into()),
+                    };
+                    store.create_oos(&request, &who, Utc::now()).await.unwrap().id
+                });
+            }
+        }
+        let ids: HashSet<Uuid> = tasks.join_all().await.into_iter().collect();
+        assert_eq!(ids.len(), 1, "every replay got the one registration");
+        let oos = seed.oos(*ids.iter().next().unwrap()).await.unwrap().unwrap();
+        assert_eq!(oos.quantity, rust_decimal::Decimal::from(2), "added once");
+        let report = store::verify_audit(&seed).await.unwrap();
+        assert!(report.is_intact(), "{report:?}");
+        // Two imports, sixty appends, one out-of-stock registration.
+        assert_eq!(report.entries, 2 + TASKS as u64 * 10 + 1);
     })
     .await;
 }

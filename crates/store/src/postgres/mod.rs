@@ -2,12 +2,19 @@
 //! where SQLite gets atomicity from its single writer, each file here says what replaces it.
 
 mod approvals;
+mod audit;
 mod auth;
+mod batch;
+mod catalog;
 mod chats;
+mod customers;
 mod error;
 mod health;
+mod mappings;
+mod oos;
+mod prices;
 mod runs;
-mod sales_pending;
+mod sales;
 mod throttle;
 mod tickets;
 mod uploads;
@@ -110,6 +117,14 @@ fn unsigned(n: i64) -> u64 {
 #[repr(i32)]
 enum LockClass {
     UploadQuota = 1,
+    /// One key: appends to the audit chain take turns (see `audit`).
+    AuditChain = 2,
+    /// Per out-of-stock idempotency key.
+    OosRequest = 3,
+    /// Per (customer, item, day) of an out-of-stock registration.
+    OosOpen = 4,
+    /// Per (customer, normalised wording).
+    Mapping = 5,
 }
 
 /// Serialises the rest of the transaction with every other one holding the same class and id.
@@ -119,6 +134,18 @@ async fn lock_xact(conn: &mut sqlx::PgConnection, class: LockClass, id: Uuid) ->
     sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
         .bind(class as i32)
         .bind(key)
+        .execute(conn)
+        .await
+        .map_err(error::db)?;
+    Ok(())
+}
+
+/// As [`lock_xact`], keyed by text (hashed by the server, so every instance agrees). The parts
+/// are joined with a separator no cleaned field contains, so ("a b", "c") and ("a", "b c") differ.
+async fn lock_xact_on(conn: &mut sqlx::PgConnection, class: LockClass, parts: &[&str]) -> Result<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
+        .bind(class as i32)
+        .bind(parts.join("\u{1f}"))
         .execute(conn)
         .await
         .map_err(error::db)?;

@@ -4,26 +4,17 @@
 
 use async_trait::async_trait;
 use domain::Result;
-use domain::audit::{Actor, AuditEntry, AuditHead, Hash, NewAuditEntry};
+use domain::audit::{Actor, AuditEntry, AuditHead, NewAuditEntry};
 use sqlx::Row as _;
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 use uuid::Uuid;
 
 use super::{SqliteStore, ms, page, time};
 use crate::error::db;
+use crate::sales::audit::{action_filter, hash_of, seq_of};
 use crate::{Audit, AuditQuery};
 
 const COLUMNS: &str = "seq, at, actor_id, actor_kind, actor_name, action, target, old, new, prev_hash, hash";
-
-fn seq_of(value: i64) -> u64 {
-    u64::try_from(value).unwrap_or(0)
-}
-
-/// A stored hash; one of the wrong length (tampering) reads as all zeros, which verification
-/// then reports as a mismatch instead of failing the whole walk.
-fn hash_of(bytes: &[u8]) -> Hash {
-    Hash::from_slice(bytes).unwrap_or(Hash([0; 32]))
-}
 
 fn entry(row: &sqlx::sqlite::SqliteRow) -> Result<AuditEntry> {
     let actor_id: Vec<u8> = row.try_get("actor_id").map_err(db)?;
@@ -97,11 +88,6 @@ pub(super) async fn commit_audited(mut tx: Transaction<'static, Sqlite>, entry: 
     Ok(sealed)
 }
 
-/// A record as an audit value.
-pub(super) fn json(record: &impl serde::Serialize) -> Result<serde_json::Value> {
-    serde_json::to_value(record).map_err(domain::Error::internal)
-}
-
 #[async_trait]
 impl Audit for SqliteStore {
     async fn append_audit(&self, new: &NewAuditEntry) -> Result<AuditEntry> {
@@ -109,10 +95,7 @@ impl Audit for SqliteStore {
     }
 
     async fn list_audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
-        let (exact, family) = match query.action.as_deref() {
-            Some(a) if a.ends_with('.') => (None, Some(a)),
-            other => (other, None),
-        };
+        let (exact, family) = action_filter(query.action.as_deref());
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM audit_log
              WHERE (?1 IS NULL OR seq < ?1) AND (?2 IS NULL OR action = ?2)

@@ -3,13 +3,14 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use domain::audit::{Actor, NewAuditEntry};
-use domain::sales::at_row;
-use domain::{Error, Result};
+use domain::Result;
+use domain::audit::Actor;
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 
 use super::audit;
 use crate::error::db;
+use crate::sales::audit::import_entry;
+use crate::sales::prepare::{distinct, first_missing};
 
 /// Rows per multi-row INSERT: at ≤ 10 columns, 5,000 variables, well below SQLite's 32,766, and
 /// large enough that a 200k-row import is a few hundred statements (one prepared statement each
@@ -50,7 +51,7 @@ pub(super) async fn require_existing<'a>(
     (table, column, what): (&'static str, &'static str, &str),
     keys: impl Iterator<Item = &'a str> + Clone,
 ) -> Result<()> {
-    let wanted: Vec<&str> = keys.clone().collect::<HashSet<_>>().into_iter().collect();
+    let wanted = distinct(keys.clone());
     let mut found: HashSet<String> = HashSet::with_capacity(wanted.len());
     for chunk in wanted.chunks(BATCH_ROWS) {
         let sql = format!("SELECT {column} FROM {table} WHERE {column} IN ({})", vec!["?"; chunk.len()].join(", "));
@@ -60,10 +61,7 @@ pub(super) async fn require_existing<'a>(
         }
         found.extend(query.fetch_all(&mut *conn).await.map_err(db)?);
     }
-    match keys.enumerate().find(|(_, key)| !found.contains(*key)) {
-        Some((i, key)) => Err(at_row(i, Error::validation(format!("unknown {what} {key:?}")))),
-        None => Ok(()),
-    }
+    first_missing(what, keys, &found)
 }
 
 /// Whether `table.column` holds `key`, read on the caller's connection (inside its transaction).
@@ -87,9 +85,7 @@ pub(super) async fn finish_import(
     rows: usize,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let target = action.split('.').next().unwrap_or(action);
-    let entry = NewAuditEntry::new(actor, action, target, now).with_new(serde_json::json!({ "rows": rows }));
-    audit::commit_audited(tx, &entry).await.map(drop)
+    audit::commit_audited(tx, &import_entry(actor, action, rows, now)).await.map(drop)
 }
 
 #[cfg(test)]

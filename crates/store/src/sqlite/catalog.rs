@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::audit::{Actor, action};
-use domain::sales::{ImportSummary, Item, StockLevel, quantity_from_minor, quantity_minor};
+use domain::sales::{ImportSummary, Item, StockLevel, quantity_from_minor};
 use domain::{Error, Result};
 use sqlx::Row as _;
 use sqlx::SqliteConnection;
@@ -12,7 +12,7 @@ use super::batch::{finish_import, insert_batches, require_existing};
 use super::{SqliteStore, ms, page};
 use crate::Catalog;
 use crate::error::{corrupt, db};
-use crate::import::{clean_all, refuse_duplicates};
+use crate::sales::prepare;
 
 const ITEM_COLUMNS: &str = "sku, name, brand, category, unit, barcode, aliases";
 
@@ -42,8 +42,7 @@ async fn bump_version(conn: &mut SqliteConnection) -> Result<u64> {
 #[async_trait]
 impl Catalog for SqliteStore {
     async fn import_items(&self, items: &[Item], actor: &Actor, now: DateTime<Utc>) -> Result<ImportSummary> {
-        let items = clean_all(items, Item::clean)?;
-        refuse_duplicates("sku", items.iter().map(|i| i.sku.as_str()))?;
+        let items = prepare::items(items)?;
         let mut tx = self.write_tx().await?;
         let sql = (
             "INSERT INTO items (sku, name, brand, category, unit, barcode, aliases, updated_at)",
@@ -70,9 +69,7 @@ impl Catalog for SqliteStore {
     }
 
     async fn import_stock(&self, levels: &[StockLevel], actor: &Actor, now: DateTime<Utc>) -> Result<ImportSummary> {
-        let levels = clean_all(levels, StockLevel::clean)?;
-        let keys: Vec<String> = levels.iter().map(|l| format!("{}@{}", l.sku, l.warehouse)).collect();
-        refuse_duplicates("sku@warehouse", keys.iter().map(String::as_str))?;
+        let levels = prepare::stock(levels)?;
         let mut tx = self.write_tx().await?;
         require_existing(&mut tx, ("items", "sku", "sku"), levels.iter().map(|l| l.sku.as_str())).await?;
         let sql = (
@@ -81,10 +78,7 @@ impl Catalog for SqliteStore {
             "ON CONFLICT (sku, warehouse) DO UPDATE SET quantity = excluded.quantity, updated_at = excluded.updated_at",
         );
         insert_batches(&mut tx, sql, &levels, |q, level| {
-            Ok(q.bind(&level.sku)
-                .bind(&level.warehouse)
-                .bind(quantity_minor("quantity", level.quantity)?)
-                .bind(ms(now)))
+            Ok(q.bind(&level.sku).bind(&level.warehouse).bind(level.quantity).bind(ms(now)))
         })
         .await?;
         let version = bump_version(&mut tx).await?;

@@ -11,7 +11,7 @@ use super::batch::{finish_import, insert_batches};
 use super::{SqliteStore, ms, page};
 use crate::Customers;
 use crate::error::db;
-use crate::import::{clean_all, refuse_duplicates};
+use crate::sales::prepare;
 
 fn customer(row: &sqlx::sqlite::SqliteRow) -> Result<Customer> {
     Ok(Customer {
@@ -30,8 +30,7 @@ impl Customers for SqliteStore {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<ImportSummary> {
-        let customers = clean_all(customers, Customer::clean)?;
-        refuse_duplicates("customer", customers.iter().map(|c| c.code.as_str()))?;
+        let customers = prepare::customers(customers)?;
         let mut tx = self.write_tx().await?;
         let sql = (
             "INSERT INTO customers (code, name, price_list, salesperson, updated_at)",

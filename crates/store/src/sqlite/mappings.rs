@@ -2,16 +2,17 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::audit::{Actor, NewAuditEntry, action};
+use domain::audit::{Actor, action};
 use domain::sales::{Mapping, MappingSource, NewMapping, normalize_wording};
 use domain::{Error, Result};
 use sqlx::Row as _;
 
-use super::audit::{self, json};
+use super::audit;
 use super::batch::exists;
 use super::{SqliteStore, ms, page, time};
 use crate::Mappings;
 use crate::error::{corrupt, db};
+use crate::sales::audit::{change_entry, mapping_target};
 
 const COLUMNS: &str = "customer, wording, sku, source, created_at, updated_at";
 
@@ -25,10 +26,6 @@ fn mapping(row: &sqlx::sqlite::SqliteRow) -> Result<Mapping> {
         created_at: time(row.try_get("created_at").map_err(db)?)?,
         updated_at: time(row.try_get("updated_at").map_err(db)?)?,
     })
-}
-
-fn target(customer: &str, wording: &str) -> String {
-    format!("mapping:{customer}/{wording}")
 }
 
 #[async_trait]
@@ -68,8 +65,8 @@ impl Mappings for SqliteStore {
             .await
             .map_err(db)?;
         let stored = mapping(&row)?;
-        let entry = NewAuditEntry::new(actor, action::MAPPING_UPSERT, target(&m.customer, &m.wording), now)
-            .with_change(old.as_ref().map(json).transpose()?, Some(json(&stored)?));
+        let target = mapping_target(&m.customer, &m.wording);
+        let entry = change_entry(actor, action::MAPPING_UPSERT, target, (old.as_ref(), Some(&stored)), now)?;
         audit::commit_audited(tx, &entry).await?;
         Ok(stored)
     }
@@ -83,8 +80,8 @@ impl Mappings for SqliteStore {
         let Some(old) = row.as_ref().map(mapping).transpose()? else {
             return Ok(false);
         };
-        let entry =
-            NewAuditEntry::new(actor, action::MAPPING_DELETE, target(customer, &wording), now).with_old(json(&old)?);
+        let target = mapping_target(customer, &wording);
+        let entry = change_entry(actor, action::MAPPING_DELETE, target, (Some(&old), None), now)?;
         audit::commit_audited(tx, &entry).await?;
         Ok(true)
     }

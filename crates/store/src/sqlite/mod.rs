@@ -22,12 +22,13 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use domain::{Error, ErrorCode, Result, Role};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, Transaction};
 
 use crate::error::corrupt;
+use crate::sales::page;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -94,17 +95,9 @@ fn role(text: &str) -> Result<Role> {
 
 /// A business day as stored: `YYYY-MM-DD`, which sorts as dates do for years 1 to 9999.
 fn day(d: NaiveDate) -> Result<String> {
-    if !(1..=9999).contains(&d.year()) {
-        return Err(Error::validation("dates must be within the years 1 to 9999"));
-    }
-    Ok(d.format("%Y-%m-%d").to_string())
+    Ok(crate::sales::prepare::check_day(d)?.format("%Y-%m-%d").to_string())
 }
 
 fn parse_day(text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| corrupt("date"))
-}
-
-/// A page size as bound: within `1..=MAX_PAGE`.
-fn page(limit: u32) -> i64 {
-    i64::from(domain::sales::limits::page_size(limit))
 }

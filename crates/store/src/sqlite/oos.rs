@@ -1,20 +1,24 @@
 //! Out-of-stock registrations. "One open registration per customer, item and day" is the unique
 //! partial index `oos_one_open`; a repeat is an upsert onto it, so it holds under concurrency
-//! without reading first. Creating and resolving are audited in their transaction.
+//! without reading first. Creating and resolving are audited in their transaction. A request with
+//! an idempotency key is looked up in `oos_requests` inside the same write transaction that would
+//! record it, so a replay, also a concurrent one, finds the first and changes nothing.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::audit::{Actor, NewAuditEntry, action};
+use domain::audit::{Actor, action};
 use domain::sales::{NewOos, Oos, OosStatus, quantity_from_minor, quantity_minor};
 use domain::{Error, Result};
 use sqlx::Row as _;
 use sqlx::SqliteConnection;
 use uuid::Uuid;
 
-use super::audit::{self, json};
+use super::audit;
 use super::batch::exists;
 use super::{SqliteStore, day, ms, opt_time, page, parse_day, time};
 use crate::error::{corrupt, db};
+use crate::sales::audit::{change_entry, oos_target};
+use crate::sales::oos::resolvable;
 use crate::{OosQuery, OutOfStock};
 
 const COLUMNS: &str = "id, customer, sku, day, quantity, note, status, resolution, created_at, updated_at, resolved_at";
@@ -36,6 +40,15 @@ fn record(row: &sqlx::sqlite::SqliteRow) -> Result<Oos> {
     })
 }
 
+/// The registration an earlier request with this key made, as it is now.
+async fn earlier(conn: &mut SqliteConnection, key: &str) -> Result<Option<Oos>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM oos WHERE id = (SELECT oos_id FROM oos_requests WHERE idempotency_key = ?)"
+    ));
+    let row = sqlx::query(sql).bind(key).fetch_optional(conn).await.map_err(db)?;
+    row.as_ref().map(record).transpose()
+}
+
 async fn open_for(conn: &mut SqliteConnection, customer: &str, sku: &str, on: &str) -> Result<Option<Oos>> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM oos WHERE customer = ? AND sku = ? AND day = ? AND status = 'open'"
@@ -51,6 +64,11 @@ impl OutOfStock for SqliteStore {
         let on = day(o.day)?;
         let quantity = quantity_minor("quantity", o.quantity)?;
         let mut tx = self.write_tx().await?;
+        if let Some(key) = &o.idempotency_key
+            && let Some(done) = earlier(&mut tx, key).await?
+        {
+            return Ok(done);
+        }
         if !exists(&mut tx, "customers", "code", &o.customer).await? {
             return Err(Error::not_found("customer"));
         }
@@ -80,8 +98,17 @@ impl OutOfStock for SqliteStore {
             .await
             .map_err(db)?;
         let stored = record(&row)?;
-        let entry = NewAuditEntry::new(actor, action::OOS_CREATE, format!("oos:{}", stored.id), now)
-            .with_change(before.as_ref().map(json).transpose()?, Some(json(&stored)?));
+        if let Some(key) = &o.idempotency_key {
+            sqlx::query("INSERT INTO oos_requests (idempotency_key, oos_id, created_at) VALUES (?, ?, ?)")
+                .bind(key)
+                .bind(stored.id)
+                .bind(ms(now))
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
+        let entry =
+            change_entry(actor, action::OOS_CREATE, oos_target(stored.id), (before.as_ref(), Some(&stored)), now)?;
         audit::commit_audited(tx, &entry).await?;
         Ok(stored)
     }
@@ -91,19 +118,14 @@ impl OutOfStock for SqliteStore {
         let mut tx = self.write_tx().await?;
         let select = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM oos WHERE id = ?"));
         let before = sqlx::query(select).bind(id).fetch_optional(&mut *tx).await.map_err(db)?;
-        let before =
-            before.as_ref().map(record).transpose()?.ok_or_else(|| Error::not_found("out-of-stock registration"))?;
-        if before.status != OosStatus::Open {
-            return Err(Error::conflict("this out-of-stock registration is resolved already"));
-        }
+        let before = resolvable(before.as_ref().map(record).transpose()?)?;
         let update = sqlx::AssertSqlSafe(format!(
             "UPDATE oos SET status = 'resolved', resolution = ?2, resolved_at = ?3, updated_at = ?3
              WHERE id = ?1 AND status = 'open' RETURNING {COLUMNS}"
         ));
         let row = sqlx::query(update).bind(id).bind(&resolution).bind(ms(now)).fetch_one(&mut *tx).await.map_err(db)?;
         let resolved = record(&row)?;
-        let entry = NewAuditEntry::new(actor, action::OOS_RESOLVE, format!("oos:{id}"), now)
-            .with_change(Some(json(&before)?), Some(json(&resolved)?));
+        let entry = change_entry(actor, action::OOS_RESOLVE, oos_target(id), (Some(&before), Some(&resolved)), now)?;
         audit::commit_audited(tx, &entry).await?;
         Ok(resolved)
     }

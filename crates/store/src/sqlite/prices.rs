@@ -6,21 +6,21 @@ use std::collections::HashSet;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::audit::{Actor, NewAuditEntry, action};
+use domain::audit::{Actor, action};
 use domain::sales::limits::MAX_PAGE;
-use domain::sales::{
-    DEFAULT_PRICE_LIST, ImportSummary, Price, PriceChange, PriceRow, at_row, money_from_minor, money_minor,
-};
-use domain::{Error, ErrorCode, Result};
+use domain::sales::{ImportSummary, Price, PriceChange, PriceRow, money_from_minor, money_minor};
+use domain::{Error, Result};
 use sqlx::Row as _;
 use sqlx::SqliteConnection;
 
-use super::audit::{self, json};
+use super::audit;
 use super::batch::{exists, finish_import, insert_batches, require_existing};
 use super::{SqliteStore, day, ms, parse_day, time};
 use crate::Prices;
 use crate::error::db;
-use crate::import::{clean_all, refuse_duplicates};
+use crate::sales::audit::{change_entry, price_target};
+use crate::sales::prepare;
+use crate::sales::price::{PriceWrite, customer_list, decide};
 
 const COLUMNS: &str = "price_list, sku, effective_from, amount, version, updated_at";
 
@@ -57,15 +57,7 @@ async fn ensure_lists<'a>(
 #[async_trait]
 impl Prices for SqliteStore {
     async fn import_prices(&self, rows: &[PriceRow], actor: &Actor, now: DateTime<Utc>) -> Result<ImportSummary> {
-        let rows = clean_all(rows, PriceRow::clean)?;
-        let days = rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| day(r.effective_from).map_err(|e| at_row(i, e)))
-            .collect::<Result<Vec<_>>>()?;
-        let keys: Vec<String> =
-            rows.iter().zip(&days).map(|(r, d)| format!("{}/{}/{d}", r.price_list, r.sku)).collect();
-        refuse_duplicates("price list/sku/effective_from", keys.iter().map(String::as_str))?;
+        let rows = prepare::prices(rows)?;
         let mut tx = self.write_tx().await?;
         require_existing(&mut tx, ("items", "sku", "sku"), rows.iter().map(|r| r.sku.as_str())).await?;
         ensure_lists(&mut tx, rows.iter().map(|r| r.price_list.as_str()), now).await?;
@@ -77,12 +69,11 @@ impl Prices for SqliteStore {
              version = prices.version + 1, updated_at = excluded.updated_at
              WHERE prices.amount <> excluded.amount",
         );
-        let dated: Vec<_> = rows.iter().zip(&days).collect();
-        insert_batches(&mut tx, sql, &dated, |q, (row, from)| {
+        insert_batches(&mut tx, sql, &rows, |q, row| {
             Ok(q.bind(&row.price_list)
                 .bind(&row.sku)
-                .bind(*from)
-                .bind(money_minor("amount", row.amount)?)
+                .bind(day(row.effective_from)?)
+                .bind(row.amount)
                 .bind(1_i64)
                 .bind(ms(now)))
         })
@@ -107,8 +98,7 @@ impl Prices for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db)?;
-        let list = list.ok_or_else(|| Error::not_found("customer"))?;
-        self.price_on(list.as_deref().unwrap_or(DEFAULT_PRICE_LIST), sku, on).await
+        self.price_on(&customer_list(list)?, sku, on).await
     }
 
     async fn price_schedule(&self, price_list: &str, sku: &str) -> Result<Vec<Price>> {
@@ -131,25 +121,12 @@ impl Prices for SqliteStore {
         let amount = money_minor("amount", c.amount)?;
         let mut tx = self.write_tx().await?;
         let current = price_row(&mut tx, &c.price_list, &c.sku, &from).await?;
-        let sql = match (&current, c.expected_version) {
-            (Some(cur), Some(expected)) if cur.version == expected => format!(
+        let sql = match decide(current.as_ref().map(|p| p.version), c.expected_version)? {
+            PriceWrite::Update => format!(
                 "UPDATE prices SET amount = ?4, version = version + 1, updated_at = ?5
                  WHERE price_list = ?1 AND sku = ?2 AND effective_from = ?3 RETURNING {COLUMNS}"
             ),
-            (Some(cur), Some(expected)) => {
-                return Err(Error::new(
-                    ErrorCode::PreconditionFailed,
-                    format!("the price changed meanwhile: it is at version {}, not {expected}", cur.version),
-                ));
-            }
-            (Some(cur), None) => {
-                return Err(Error::new(
-                    ErrorCode::PreconditionRequired,
-                    format!("this price exists (version {}); send its version to change it", cur.version),
-                ));
-            }
-            (None, Some(_)) => return Err(Error::not_found("price")),
-            (None, None) => {
+            PriceWrite::Insert => {
                 if !exists(&mut tx, "items", "sku", &c.sku).await? {
                     return Err(Error::not_found("item"));
                 }
@@ -170,9 +147,8 @@ impl Prices for SqliteStore {
             .await
             .map_err(db)?;
         let updated = price(&row)?;
-        let target = format!("price:{}/{}/{from}", c.price_list, c.sku);
-        let entry = NewAuditEntry::new(actor, action::PRICE_UPDATE, target, now)
-            .with_change(current.as_ref().map(json).transpose()?, Some(json(&updated)?));
+        let target = price_target(&c.price_list, &c.sku, c.effective_from);
+        let entry = change_entry(actor, action::PRICE_UPDATE, target, (current.as_ref(), Some(&updated)), now)?;
         audit::commit_audited(tx, &entry).await?;
         Ok(updated)
     }

@@ -10,6 +10,8 @@ use sqlx::Connection as _;
 use store::Store;
 
 pub const POSTGRES_URL_VAR: &str = "AGENT_TEAM_TEST_POSTGRES_URL";
+/// The SQLite fixture's database file, in its temporary directory.
+pub const SQLITE_FILE: &str = "conformance.db";
 
 /// Keeps a backend's storage alive for one story; `release` removes it.
 pub enum Guard {
@@ -28,7 +30,7 @@ impl Guard {
 
 pub async fn sqlite() -> Option<(Arc<dyn Store>, Guard)> {
     let dir = tempfile::tempdir().unwrap();
-    let url = config::DatabaseUrl::Sqlite { path: dir.path().join("conformance.db") };
+    let url = config::DatabaseUrl::Sqlite { path: dir.path().join(SQLITE_FILE) };
     let store = store::open(&url).await.unwrap();
     store.migrate().await.unwrap();
     Some((store, Guard::Dir(dir)))

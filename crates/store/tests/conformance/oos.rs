@@ -19,6 +19,7 @@ fn new(customer: &str, sku: &str, day: NaiveDate, quantity: &str) -> NewOos {
         day,
         quantity: dec(quantity),
         note: Some("asked by phone".into()),
+        idempotency_key: None,
     }
 }
 
