@@ -7,9 +7,9 @@ pub mod catalog;
 pub mod chat;
 pub mod limits;
 pub mod orders;
-pub mod tools;
 mod owner;
 mod state;
+pub mod tools;
 pub mod uploads;
 
 pub use agent_task::AgentTask;

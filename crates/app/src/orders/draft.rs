@@ -53,7 +53,7 @@ pub async fn finish(
         let available: Decimal = deps.store.stock_of(sku).await?.iter().map(|s| s.quantity).sum();
         if quantity > available {
             let step = format!("oos:line-{}", line.input.line);
-            let _key = agent::runs::effect_key(ctx.run.id, &step);
+            let key = agent::runs::effect_key(ctx.run.id, &step);
             let registration = NewOos {
                 id: Uuid::now_v7(),
                 customer: customer.code.clone(),
@@ -61,7 +61,7 @@ pub async fn finish(
                 day: today,
                 quantity: quantity - available.max(Decimal::ZERO),
                 note: Some(format!("order run {}, line {}", ctx.run.id, line.input.line)),
-                // PENDING-MERGE idempotency_key: Some(key),
+                idempotency_key: Some(key),
             };
             let actor = Actor::from_principal(owner);
             let store = deps.store.clone();

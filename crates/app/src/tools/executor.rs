@@ -28,7 +28,10 @@ pub struct SalesTools {
 
 /// What a text reference to an item resolved to.
 enum Resolved {
-    Item { sku: String, name: String },
+    Item {
+        sku: String,
+        name: String,
+    },
     /// Not sure enough to act on: the person picks.
     Ambiguous(Value),
 }
@@ -85,9 +88,10 @@ impl SalesTools {
 
     async fn sales_report(&self, args: &Value) -> Result<Value> {
         let day = |k: &str| {
-            args[k].as_str().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).ok_or_else(|| {
-                Error::validation(format!("`{k}` is a date"))
-            })
+            args[k]
+                .as_str()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .ok_or_else(|| Error::validation(format!("`{k}` is a date")))
         };
         let (from, to) = (day("from")?, day("to")?);
         let group = SalesGroup::parse(args["group_by"].as_str().unwrap_or_default())
@@ -119,20 +123,22 @@ impl SalesTools {
             day: Utc::now().date_naive(),
             quantity,
             note: args["note"].as_str().map(str::to_owned),
-            // PENDING-MERGE idempotency_key: key.map(str::to_owned),
+            idempotency_key: key.map(str::to_owned),
         };
-        let _ = key;
         let oos = self.store.create_oos(&registration, &Actor::from_principal(caller), Utc::now()).await?;
         Ok(json!({"id": oos.id, "sku": sku, "name": name, "customer": oos.customer,
                   "quantity": oos.quantity.to_string(), "day": oos.day}))
     }
 
     async fn update_price(&self, caller: &Principal, args: &Value) -> Result<Value> {
-        let amount: Decimal = args["price"].as_str().and_then(|p| p.parse().ok()).ok_or_else(|| {
-            Error::validation("`price` is a decimal number")
-        })?;
+        let amount: Decimal = args["price"]
+            .as_str()
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(|| Error::validation("`price` is a decimal number"))?;
         let effective_from = match args["effective_from"].as_str() {
-            Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| Error::validation("`effective_from` is a date"))?,
+            Some(d) => {
+                NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| Error::validation("`effective_from` is a date"))?
+            }
             None => Utc::now().date_naive(),
         };
         let change = PriceChange {
