@@ -3,5 +3,6 @@
 
 mod commands;
 mod config;
+mod durable;
 mod serve;
 mod support;
