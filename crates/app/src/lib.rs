@@ -6,6 +6,7 @@ pub mod auth;
 pub mod catalog;
 pub mod chat;
 pub mod limits;
+pub mod sales;
 mod state;
 pub mod uploads;
 

@@ -24,6 +24,7 @@ pub struct App {
     pub runs: agent::runs::RunService,
     pub chat: crate::chat::ChatService,
     pub catalog: crate::catalog::CatalogService,
+    pub sales: crate::sales::SalesServices,
     agent: Arc<agent::chat::Agent>,
     extra_tasks: TaskRegistry,
     last_reconcile: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
@@ -56,6 +57,7 @@ impl App {
         ));
         let (runs, chat) = services(&settings, &store, &agent, &TaskRegistry::default());
         let catalog = crate::catalog::CatalogService::new(store.clone());
+        let sales = crate::sales::SalesServices::new(store.clone());
         Self {
             settings,
             store,
@@ -67,6 +69,7 @@ impl App {
             runs,
             chat,
             catalog,
+            sales,
             agent,
             extra_tasks: TaskRegistry::default(),
             last_reconcile: Arc::default(),
