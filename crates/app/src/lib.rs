@@ -8,6 +8,7 @@ pub mod chat;
 pub mod limits;
 pub mod orders;
 mod owner;
+pub mod sales;
 mod state;
 pub mod tools;
 pub mod uploads;

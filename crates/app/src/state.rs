@@ -24,6 +24,7 @@ pub struct App {
     pub runs: agent::runs::RunService,
     pub chat: crate::chat::ChatService,
     pub catalog: crate::catalog::CatalogService,
+    pub sales: crate::sales::SalesServices,
     agent: Arc<agent::chat::Agent>,
     extra_tasks: TaskRegistry,
     late_runs: crate::tools::LateRuns,
@@ -58,6 +59,7 @@ impl App {
         let agent = Arc::new(build_agent(&settings, Arc::new(crate::tools::registry()), Arc::new(executor)));
         let (runs, chat) = services(&settings, &store, &agent, &TaskRegistry::default(), &catalog, &uploads);
         *late_runs.write().unwrap_or_else(|e| e.into_inner()) = Some(runs.clone());
+        let sales = crate::sales::SalesServices::new(store.clone());
         Self {
             settings,
             store,
@@ -69,6 +71,7 @@ impl App {
             runs,
             chat,
             catalog,
+            sales,
             agent,
             extra_tasks: TaskRegistry::default(),
             late_runs,

@@ -2,6 +2,7 @@
 
 mod commands;
 mod logging;
+mod progress;
 mod wiring;
 
 use std::process::ExitCode;
@@ -33,6 +34,13 @@ enum Command {
     },
     /// Exit 0 when the local server answers /healthz (for container health checks).
     Healthcheck,
+    /// Bulk import from a .csv, .xlsx or .xls file (all or nothing unless --partial).
+    Import(commands::import::ImportArgs),
+    /// Audit log commands.
+    Audit {
+        #[command(subcommand)]
+        command: commands::audit::AuditCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -57,6 +65,8 @@ fn main() -> ExitCode {
             Command::Config { command: ConfigCommand::Check } => commands::config_check::run(),
             Command::Admin { command } => commands::admin::run(command).await,
             Command::Healthcheck => commands::healthcheck::run().await,
+            Command::Import(args) => commands::import::run(args).await,
+            Command::Audit { command } => commands::audit::run(command).await,
         }
     })
 }

@@ -1,5 +1,6 @@
 //! Identity: users with argon2id passwords, signed login tokens, peppered API keys, login throttling.
 
+mod audit;
 mod cache;
 mod keys;
 mod password;
@@ -9,6 +10,7 @@ mod throttle;
 mod tickets;
 mod token;
 
+pub use audit::AUTH_LOGOUT;
 pub use keys::{API_KEY_PREFIX, ApiKeyCreated};
 pub use service::{AuthService, LoginOk, NewUserInput};
 pub use throttle::ThrottlePolicy;

@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use config::Settings;
+use domain::audit::Actor;
 use domain::{Credential, Error, ErrorCode, Principal, PrincipalKind, Result, Role};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest as _, Sha256};
@@ -19,6 +20,9 @@ use super::throttle::{ThrottlePolicy, ip_key, user_key};
 use super::token;
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// The actor name of changes made with `agent-team admin`.
+pub const ADMIN_CLI: &str = "admin-cli";
 
 #[derive(Clone)]
 pub struct AuthService {
@@ -127,7 +131,9 @@ impl AuthService {
             Some(user) => {
                 inner.store.clear(&keys[0]).await?;
                 inner.store.forgive(&keys[1]).await?;
-                self.issue_token(&user).await
+                let ok = self.issue_token(&user).await?;
+                self.audit_login_ok(user.id, &user.username, client_ip).await;
+                Ok(ok)
             }
             None => {
                 if user_attempts >= policy.user_lock_after {
@@ -136,6 +142,7 @@ impl AuthService {
                 if ip_attempts >= policy.ip_lock_after {
                     inner.store.lock(&keys[1], lock_until).await?;
                 }
+                self.audit_login_failed(username, client_ip).await;
                 tokio::time::sleep(policy.delay(user_attempts.max(ip_attempts / 5))).await;
                 Err(invalid_credentials())
             }
@@ -224,6 +231,7 @@ impl AuthService {
                 self.inner.store.revoke_login_session(session_id, Utc::now()).await?;
                 self.inner.cache.forget(principal.credential);
                 tracing::info!(user_id = %principal.id, %session_id, "logout");
+                self.audit_logout(principal).await;
                 Ok(())
             }
             Credential::ApiKey { .. } => Err(Error::new(
@@ -262,7 +270,19 @@ impl AuthService {
         Ok(user)
     }
 
+    /// As [`AuthService::create_api_key_by`], recorded as done by the administration CLI.
     pub async fn create_api_key(&self, name: &str, role: Role, expires_in: Option<Duration>) -> Result<ApiKeyCreated> {
+        self.create_api_key_by(&Actor::system(ADMIN_CLI), name, role, expires_in).await
+    }
+
+    /// Creates a key and audits it as `key.create` by `actor` (never with the key itself).
+    pub async fn create_api_key_by(
+        &self,
+        actor: &Actor,
+        name: &str,
+        role: Role,
+        expires_in: Option<Duration>,
+    ) -> Result<ApiKeyCreated> {
         let name = validate_key_name(name)?;
         let now = Utc::now();
         let expires_at = expires_in
@@ -288,6 +308,7 @@ impl AuthService {
                 _ => e,
             })?;
         tracing::info!(key_id = %record.id, name = %record.name, role = %record.role, "API key created");
+        self.audit_key_created(actor, record.id, &record.name, record.role).await;
         Ok(ApiKeyCreated {
             id: record.id,
             name: record.name,
@@ -297,12 +318,19 @@ impl AuthService {
         })
     }
 
+    /// As [`AuthService::revoke_api_key_by`], recorded as done by the administration CLI.
     pub async fn revoke_api_key(&self, name: &str) -> Result<()> {
+        self.revoke_api_key_by(&Actor::system(ADMIN_CLI), name).await
+    }
+
+    /// Revokes the live key with this name and audits it as `key.revoke` by `actor`.
+    pub async fn revoke_api_key_by(&self, actor: &Actor, name: &str) -> Result<()> {
         if !self.inner.store.revoke_api_key(name, Utc::now()).await? {
             return Err(Error::not_found("live API key"));
         }
         self.inner.cache.forget_key_named(name);
         tracing::info!(name, "API key revoked");
+        self.audit_key_revoked(actor, name).await;
         Ok(())
     }
 

@@ -1,5 +1,7 @@
 pub mod admin;
+pub mod audit;
 pub mod config_check;
 pub mod healthcheck;
+pub mod import;
 pub mod migrate;
 pub mod serve;

@@ -1,8 +1,10 @@
 //! The `agent-team` binary, driven as a user or a deploy script would: real processes, real
 //! signals, real sockets, a temporary working directory and DATA_DIR each.
 
+mod audit;
 mod commands;
 mod config;
 mod durable;
+mod import;
 mod serve;
 mod support;

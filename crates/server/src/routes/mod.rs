@@ -1,9 +1,16 @@
 //! The route table. A route is public only by being listed in [`public`]; everything in
 //! [`protected`] runs behind authentication. There is no third way in.
 
+mod audit;
 mod health;
 mod identity;
+mod items;
+mod mappings;
+mod oos;
 mod ops;
+mod params;
+mod prices;
+mod reports;
 mod runs;
 mod sessions;
 mod uploads;
@@ -69,6 +76,21 @@ pub fn protected() -> OpenApiRouter<App> {
         .routes(routes!(runs::cancel))
         .routes(routes!(runs::events))
         .routes(routes!(ws::ticket))
+        .merge(sales())
+}
+
+/// The sales domain: catalog, prices, mappings, out-of-stock, reports and the audit log.
+fn sales() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(items::search))
+        .routes(routes!(items::detail))
+        .routes(routes!(prices::get))
+        .routes(routes!(prices::put))
+        .routes(routes!(mappings::list, mappings::create, mappings::delete))
+        .routes(routes!(oos::create, oos::list))
+        .routes(routes!(oos::resolve))
+        .routes(routes!(reports::sales))
+        .routes(routes!(audit::list))
 }
 
 /// The WebSocket gateway: not behind `require_principal`, because browsers cannot send headers
