@@ -11,6 +11,7 @@ use agent::chat::{Agent, TurnOutcome};
 use agent::runs::{RunContext, StepOutcome, Task};
 use async_trait::async_trait;
 use chrono::Utc;
+use domain::audit::{Actor, NewAuditEntry, action};
 use domain::{Error, Principal, Result};
 use serde_json::{Value, json};
 use store::Store;
@@ -89,6 +90,20 @@ impl AgentTask {
         if call.args_hash.to_string() != hash {
             return Ok(StepOutcome::Failed("approval_arguments_changed"));
         }
+        // The owner answered the run's question (or a manager for them); on the record once.
+        let entry = NewAuditEntry::new(
+            &Actor::from_principal(owner),
+            action::APPROVAL_GRANT,
+            format!("run:{}", ctx.run.id),
+            Utc::now(),
+        )
+        .with_change(None, Some(json!({"tool": tool, "arguments": pending["arguments"], "args_hash": hash})));
+        let store = self.store.clone();
+        ctx.effect(&format!("audit:{hash}"), move || async move {
+            let entry = store.append_audit(&entry).await?;
+            Ok(json!({"seq": entry.seq}))
+        })
+        .await?;
         let executor = self.agent.executor().clone();
         let owner = owner.clone();
         let step = format!("approved:{hash}");

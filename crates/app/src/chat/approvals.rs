@@ -5,6 +5,7 @@
 
 use agent::tools::ValidatedCall;
 use chrono::{Duration, Utc};
+use domain::audit::{Actor, NewAuditEntry, action};
 use domain::{Error, ErrorCode, Principal, Result};
 use serde_json::{Value, json};
 use store::{ApprovalRecord, ApprovalStatus, Decision};
@@ -82,6 +83,15 @@ impl ChatService {
         if !self.store.decide_approval(id, decision, now).await? {
             return Err(refusal(&proposal, verdict, now));
         }
+        // On the record before anything is applied: no approved change runs unaudited.
+        let action = if verdict.approve { action::APPROVAL_GRANT } else { action::APPROVAL_DECLINE };
+        let entry = NewAuditEntry::new(&Actor::from_principal(caller), action, format!("approval:{id}"), now)
+            .with_change(
+                None,
+                Some(json!({"tool": proposal.tool, "arguments": proposal.arguments, "args_hash": proposal.args_hash,
+                            "scope": proposal.scope, "proposed_by": proposal.owner_id})),
+            );
+        self.store.append_audit(&entry).await?;
         let (text, meta) = if verdict.approve {
             let key = format!("approval:{id}");
             let result = self.agent.executor().execute(caller, &call, Some(&key)).await?;

@@ -65,6 +65,17 @@ async fn a_change_proposed_in_chat_runs_once_and_only_with_an_approval_of_its_ex
     assert_problem(decide(&server, &token, &id, &proposal, exact).await, 409, "approval_used").await;
     assert_eq!(applied.load(Ordering::SeqCst), 1, "an approval is spent once");
 
+    // The approval is on the audit log with the approver and the exact arguments.
+    let admin = server.token("root", Role::Admin).await;
+    let audit: Value = server.get("/api/v1/audit?action=approval.", Some(&admin)).await.json().await.unwrap();
+    let entries = audit["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{audit}");
+    assert_eq!(
+        (entries[0]["action"].as_str(), entries[0]["actor"]["name"].as_str()),
+        (Some("approval.grant"), Some("ana"))
+    );
+    assert_eq!(entries[0]["new"]["args_hash"], proposal["args_hash"], "{audit}");
+
     // Declined: nothing runs, and the proposal cannot be approved afterwards.
     let second = propose(&server, &token, &id).await;
     let no = json!({"approve": false, "args_hash": second["args_hash"]});

@@ -14,3 +14,4 @@ pub const AUTH_LOGIN: &str = "auth.login";
 pub const KEY_CREATE: &str = "key.create";
 pub const KEY_REVOKE: &str = "key.revoke";
 pub const APPROVAL_GRANT: &str = "approval.grant";
+pub const APPROVAL_DECLINE: &str = "approval.decline";
