@@ -48,6 +48,7 @@ impl Settings {
             "REQUEST_TIMEOUT": format!("{}s", self.request_timeout.as_secs()),
             "MAX_CONCURRENT_REQUESTS": self.max_concurrent_requests,
             "MAX_CONNECTIONS": self.max_connections,
+            "WS_CONNECTIONS_PER_PRINCIPAL": self.ws_per_principal,
             "HEADER_READ_TIMEOUT": format!("{}s", self.header_read_timeout.as_secs()),
             "SHUTDOWN_GRACE": format!("{}s", self.shutdown_grace.as_secs()),
             "RUST_LOG": self.log_filter,

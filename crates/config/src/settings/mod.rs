@@ -97,6 +97,9 @@ pub struct Settings {
     pub max_concurrent_requests: usize,
     /// Open connections beyond this are closed at once.
     pub max_connections: usize,
+    /// Open WebSockets per principal on one instance (a few tabs and devices; an integration
+    /// holding many sockets with one key raises it).
+    pub ws_per_principal: usize,
     /// How long a client may take to send a request's headers.
     pub header_read_timeout: Duration,
     pub shutdown_grace: Duration,
@@ -255,6 +258,8 @@ impl Settings {
             opt(&env, &mut p, "MAX_CONCURRENT_REQUESTS", 512, |n, r| parse::number(n, r, 1usize, 1_000_000));
         let max_connections =
             opt(&env, &mut p, "MAX_CONNECTIONS", 16_384, |n, r| parse::number(n, r, 1usize, 10_000_000));
+        let ws_per_principal =
+            opt(&env, &mut p, "WS_CONNECTIONS_PER_PRINCIPAL", 5, |n, r| parse::number(n, r, 1usize, 1_000_000));
         let header_read_timeout = opt(&env, &mut p, "HEADER_READ_TIMEOUT", Duration::from_secs(15), parse::duration);
         let auto_migrate = opt(&env, &mut p, "AUTO_MIGRATE", true, parse::boolean);
         let metrics_port =
@@ -335,6 +340,7 @@ impl Settings {
             request_timeout,
             max_concurrent_requests,
             max_connections,
+            ws_per_principal,
             header_read_timeout,
             shutdown_grace,
             log_filter,

@@ -76,7 +76,7 @@ pub async fn gateway(
     let Ok(upgrade) = upgrade else {
         return problem(ErrorCode::BadRequest, "this resource expects a WebSocket upgrade request");
     };
-    let Some(slot) = gateway.slots.acquire(caller.id, ws::SOCKETS_PER_PRINCIPAL) else {
+    let Some(slot) = gateway.slots.acquire(caller.id, app.settings.ws_per_principal) else {
         return problem(ErrorCode::RateLimited, "too many open sockets; close one first");
     };
     let principal_id = caller.id;

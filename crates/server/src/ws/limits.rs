@@ -10,8 +10,6 @@ use uuid::Uuid;
 pub(crate) const FRAMES_PER_SECOND: f64 = 20.0;
 /// Frames a client may send at once (a reconnecting client re-subscribing to its runs).
 pub(crate) const FRAME_BURST: f64 = 40.0;
-/// Concurrent sockets per principal: a few tabs and devices, not a fleet.
-pub(crate) const SOCKETS_PER_PRINCIPAL: usize = 5;
 
 /// A token bucket per connection; in-process because a connection lives on one instance.
 pub(crate) struct TokenBucket {

@@ -13,7 +13,7 @@ use domain::Error;
 use tokio::sync::watch;
 
 pub(crate) use connection::{Connection, run};
-pub(crate) use limits::{ConnectionSlots, SOCKETS_PER_PRINCIPAL};
+pub(crate) use limits::ConnectionSlots;
 
 /// The largest message (and frame) a client may send.
 pub(crate) const MAX_MESSAGE_BYTES: usize = 64 * 1024;
