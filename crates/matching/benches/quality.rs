@@ -76,7 +76,7 @@ fn run(matcher: &Matcher, lines: &[LabelledLine]) -> Vec<Outcome> {
             let latency = start.elapsed();
             let cpu = cpu.elapsed();
             let rank = found.iter().position(|(c, _)| c.sku == line.sku).map(|p| p + 1);
-            let none = Features { score: 0.0, margin: 0.0, evidence_margin: 0.0, coverage: 0.0 };
+            let none = Features { score: 0.0, margin: 0.0, evidence_margin: 0.0, coverage: 0.0, named: false };
             let features = found.first().map_or(none, |(_, f)| *f);
             let confidence = found.first().map_or(0.0, |(c, _)| c.confidence);
             Outcome { kind: line.kind, rank, features, confidence, latency, cpu }
