@@ -59,10 +59,15 @@ class RapidFuzz:
 
 
 class RapidFuzzProcessed(RapidFuzz):
+    """The same as passing processor=utils.default_process, with the choices processed once."""
+
     name = "rapidfuzz WRatio, default_process"
 
+    def __init__(self, choices):
+        super().__init__([utils.default_process(c) for c in choices])
+
     def search(self, query):
-        found = process.extract(query, self.choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=5)
+        found = process.extract(utils.default_process(query), self.choices, scorer=fuzz.WRatio, limit=5)
         return [(index, score) for _, score, index in found]
 
 
