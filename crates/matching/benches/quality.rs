@@ -25,6 +25,9 @@ struct Outcome {
     rank: Option<usize>,
     features: Features,
     confidence: f32,
+    /// Missed at rank 1 although in the top 5, and the right item explains the line exactly as
+    /// well as the one ranked first: the line itself cannot tell them apart.
+    tied_miss: bool,
     /// Wall-clock time of the search.
     latency: Duration,
     /// CPU time of this thread during the search: on a shared machine, wall time also counts
@@ -76,10 +79,12 @@ fn run(matcher: &Matcher, lines: &[LabelledLine]) -> Vec<Outcome> {
             let latency = start.elapsed();
             let cpu = cpu.elapsed();
             let rank = found.iter().position(|(c, _)| c.sku == line.sku).map(|p| p + 1);
-            let none = Features { score: 0.0, margin: 0.0, evidence_margin: 0.0, coverage: 0.0 };
+            let none = Features { score: 0.0, margin: 0.0, evidence_margin: 0.0, coverage: 0.0, named: false };
             let features = found.first().map_or(none, |(_, f)| *f);
             let confidence = found.first().map_or(0.0, |(c, _)| c.confidence);
-            Outcome { kind: line.kind, rank, features, confidence, latency, cpu }
+            let right = rank.and_then(|r| found.get(r - 1)).map(|(_, f)| f.evidence_margin);
+            let tied_miss = rank.is_some_and(|r| r > 1) && right.is_some_and(|m| m >= -1e-3);
+            Outcome { kind: line.kind, rank, features, confidence, tied_miss, latency, cpu }
         })
         .collect()
 }
@@ -105,6 +110,13 @@ fn report(title: &str, outcomes: &[Outcome], threshold: f32) {
             println!("{}", t.row(kind.as_str()));
         }
     }
+    let misses = outcomes.iter().filter(|o| o.rank != Some(1)).count();
+    let tied = outcomes.iter().filter(|o| o.tied_miss).count();
+    let absent = outcomes.iter().filter(|o| o.rank.is_none()).count();
+    println!(
+        "\nmissed at rank 1: {misses}; of these, {tied} tie the top in evidence (the line cannot tell them \
+         apart) and {absent} are not in the top 5"
+    );
     let us = |d: Duration| d.as_secs_f64() * 1e6;
     for (label, pick) in
         [("wall-clock", (|o: &Outcome| o.latency) as fn(&Outcome) -> Duration), ("thread CPU", |o| o.cpu)]

@@ -3,8 +3,13 @@
 //! The model is a logistic regression on five features of a ranked result ([`Features`]): the
 //! candidate's score; its margin over the best other candidate (for the top candidate, top minus
 //! runner-up); its margin in *evidence*, the part of the score explained by the query's own words
-//! and size; whether that evidence margin is nil (another entry explains the query as well); and
-//! its coverage, the share of its own words the query mentions.
+//! and size; its coverage, the share of its own words and size the query mentions; and, when the
+//! evidence margin is nil (another entry explains the query as well), how much of it is unnamed.
+//!
+//! One rule sits on top of the model: a line that names nothing of the item but its brand
+//! ("aqua 2 dus") gets at most [`BRAND_ONLY_CAP`]. Such lines were right about 5 % of the time on
+//! the calibration split, but a brand with one short-named item ("Aqua Galon 19L") can give them a
+//! large tie-break margin the linear model would trust.
 //! `confidence = 1 / (1 + exp(-z))`, `z = bias + Σ weight · feature`. Evidence margin and coverage
 //! tell a real winner from a tie broken by words the query never mentioned ("rave lemon 350ml":
 //! Teh Botol or Teh Gelas? both explain the query, neither is fully named). It is fitted by
@@ -13,22 +18,27 @@
 //! [`MODEL`] and [`crate::AUTO_ACCEPT`] are the fitted values; re-derive both with
 //! `cargo bench -p matching --bench quality -- --calibrate`.
 
+/// Highest confidence of a candidate the query names only by its brand (see the module doc).
+pub const BRAND_ONLY_CAP: f32 = 0.1;
+
 /// Coefficients of the logistic confidence model.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Model {
     pub bias: f32,
-    /// Weights of score, margin, evidence margin, coverage and evidence tie, in that order.
+    /// Weights of score, tie-break margin (margin minus evidence margin), evidence margin, coverage
+    /// and unnamed share in a tie, in that order.
     pub weights: [f32; 5],
 }
 
 /// Fitted on the calibration split (100,000 items, 20,000 lines); see the module doc.
-pub const MODEL: Model = Model { bias: -1.7431, weights: [4.426064, 60.747513, -17.627716, -1.0634922, -1.7859766] };
+pub const MODEL: Model = Model { bias: 3.0336, weights: [1.6212939, 97.64356, 49.56002, -4.7678065, -6.2544985] };
 
 impl Model {
     pub fn confidence(&self, f: &Features) -> f32 {
         let z = self.bias + self.weights.iter().zip(f.values()).map(|(w, x)| w * x).sum::<f32>();
         let c = 1.0 / (1.0 + (-z).exp());
-        if c.is_finite() { c.clamp(0.0, 1.0) } else { 0.0 }
+        let c = if c.is_finite() { c.clamp(0.0, 1.0) } else { 0.0 };
+        if f.named { c } else { c.min(BRAND_ONLY_CAP) }
     }
 }
 
@@ -39,6 +49,8 @@ pub struct Features {
     pub margin: f32,
     pub evidence_margin: f32,
     pub coverage: f32,
+    /// The query names more than the brand (see `matcher::score::Scored::named`).
+    pub named: bool,
 }
 
 /// Evidence margins at most this are a tie: the query does not tell the two entries apart.
@@ -46,8 +58,12 @@ const EVIDENCE_TIE: f32 = 1e-3;
 
 impl Features {
     fn values(&self) -> [f32; 5] {
+        // A tie in evidence matters when the entry is not fully named: then the query fits another
+        // entry as well and the order only reflects which one has fewer unmentioned words.
         let tie = f32::from(u8::from(self.evidence_margin.abs() <= EVIDENCE_TIE));
-        [self.score, self.margin, self.evidence_margin, self.coverage, tie]
+        // The margin splits into evidence and tie-break (fewer unmentioned words); they weigh differently.
+        let tie_break_margin = self.margin - self.evidence_margin;
+        [self.score, tie_break_margin, self.evidence_margin, self.coverage, tie * (1.0 - self.coverage)]
     }
 }
 
@@ -124,7 +140,8 @@ mod tests {
     #[test]
     fn the_shipped_model_gives_probabilities_growing_with_score_and_margin() {
         let m = MODEL;
-        let f = |score, margin, evidence_margin| Features { score, margin, evidence_margin, coverage: 1.0 };
+        let f =
+            |score, margin, evidence_margin| Features { score, margin, evidence_margin, coverage: 1.0, named: true };
         for (s, g) in [(-1.0, -1.0), (0.0, 0.0), (1.0, 1.0), (f32::NAN, 0.0), (f32::INFINITY, 1.0)] {
             let c = m.confidence(&f(s, g, g));
             assert!((0.0..=1.0).contains(&c), "{s} {g} -> {c}");
@@ -139,12 +156,12 @@ mod tests {
         let samples: Vec<Sample> = (0..200)
             .map(|i| {
                 let margin = i as f32 / 1000.0;
-                let features = Features { score: 0.8, margin, evidence_margin: margin, coverage: 1.0 };
+                let features = Features { score: 0.8, margin, evidence_margin: margin, coverage: 1.0, named: true };
                 Sample { features, correct: i >= 60 || i % 7 == 0 }
             })
             .collect();
         let m = fit(&samples);
-        let f = |margin| Features { score: 0.8, margin, evidence_margin: margin, coverage: 1.0 };
+        let f = |margin| Features { score: 0.8, margin, evidence_margin: margin, coverage: 1.0, named: true };
         assert!(m.weights[1] + m.weights[2] > 0.0, "{m:?}");
         assert!(m.confidence(&f(0.19)) > 0.9 && m.confidence(&f(0.0)) < 0.6, "{m:?}");
     }

@@ -160,7 +160,7 @@ impl Matcher {
         let description = parse_order_line(query).description;
         if let Some(&ord) = self.barcode(&description) {
             // An exact barcode names one item; there is nothing to be unsure about.
-            let features = Features { score: 1.0, margin: 1.0, evidence_margin: 1.0, coverage: 1.0 };
+            let features = Features { score: 1.0, margin: 1.0, evidence_margin: 1.0, coverage: 1.0, named: true };
             return vec![(self.candidate(ord, 1.0, 1.0), features)];
         }
         let analyzed = analyze(&description);
@@ -195,7 +195,8 @@ impl Matcher {
             .map(|&(s, ord)| {
                 let margin = other(s.total, (total1, total2));
                 let evidence_margin = other(s.evidence, (evidence1, evidence2));
-                let features = Features { score: s.total, margin, evidence_margin, coverage: s.coverage };
+                let features =
+                    Features { score: s.total, margin, evidence_margin, coverage: s.coverage, named: s.named };
                 (self.candidate(ord, s.total, self.model.confidence(&features)), features)
             })
             .collect()

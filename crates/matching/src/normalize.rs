@@ -1,7 +1,7 @@
 //! Text normalisation shared by the index, the queries and [`crate::parse_order_line`].
 //!
 //! Every rule lives in its own module so it can be read and tested on its own:
-//! [`fold`] (Unicode NFKC, lowercase), [`lex`] (script runs and numbers), [`size`] (600ml = 0.6 L),
+//! [`fold()`] (Unicode NFKC, lowercase), [`lex`] (script runs and numbers), [`size`] (600ml = 0.6 L),
 //! [`vocab`] (packaging words, abbreviations, English synonyms) and [`analyze`], which puts them
 //! together into the tokens the matcher scores.
 

@@ -101,17 +101,24 @@ pub struct Prepared {
     /// Words and CJK characters of the aliases not already among the name words.
     pub alias_words: Vec<u32>,
     pub sizes: Vec<Size>,
+    /// The brand's words (also among `name_words`): naming only these does not name the item.
+    pub brand_words: Vec<u32>,
 }
 
 impl Prepared {
     pub fn new(entry: &CatalogEntry, vocab: &mut Vocab) -> Prepared {
-        let mut p = Prepared { name_words: Vec::new(), alias_words: Vec::new(), sizes: Vec::new() };
+        let mut p =
+            Prepared { name_words: Vec::new(), alias_words: Vec::new(), sizes: Vec::new(), brand_words: Vec::new() };
         let names = std::iter::once(entry.name.as_str()).chain(entry.brand.as_deref());
         for text in names {
             p.add(text, vocab, false);
         }
         for alias in &entry.aliases {
             p.add(alias, vocab, true);
+        }
+        if let Some(brand) = &entry.brand {
+            let a = analyze(brand);
+            p.brand_words = a.words.iter().chain(&a.compounds).filter_map(|w| vocab.id(w)).collect();
         }
         p
     }

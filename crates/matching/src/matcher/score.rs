@@ -3,8 +3,9 @@
 //! Three parts, weighted by [`QUERY_WEIGHT`], [`ENTRY_WEIGHT`], [`SIZE_WEIGHT`]:
 //! - query coverage: the share of the query's words (weighted by rarity in the catalog) that the
 //!   entry explains, each with its best [`similarity`] to one of the entry's words;
-//! - entry coverage: the share of the entry's own words the query mentions (name or aliases,
-//!   whichever is better covered), so "aqua 600ml" prefers "Aqua 600ml" over "Aqua Kids 600ml";
+//! - entry coverage: the share of the entry's own words and size the query mentions (name or
+//!   aliases, whichever is better covered), so "aqua 600ml" prefers "Aqua 600ml" over
+//!   "Aqua Kids 600ml";
 //! - size: +1 when the query's size is the entry's, -1 when the entry has another size, a smaller
 //!   bonus when a bare number equals the entry's amount ("teh kotak 250").
 
@@ -32,6 +33,8 @@ pub struct Scored {
     pub evidence: f32,
     /// Share of the entry's own words the query mentions: 1 when nothing of it is left unsaid.
     pub coverage: f32,
+    /// The query names more of the item than its brand: a word beyond the brand, or its size.
+    pub named: bool,
 }
 
 struct QueryWord {
@@ -81,31 +84,47 @@ impl<'a> QueryScorer<'a> {
         let mut name_hit = vec![0.0f32; entry.name_words.len()];
         let mut alias_hit = vec![0.0f32; entry.alias_words.len()];
         let (mut covered, mut total) = (0.0f32, 0.0f32);
+        let mut named = false;
         for qi in 0..self.words.len() {
             let mut best = 0.0f32;
             for (j, &id) in entry.name_words.iter().enumerate() {
                 let s = self.sim(qi, id);
                 name_hit[j] = name_hit[j].max(s);
                 best = best.max(s);
+                named |= s > 0.0 && !entry.brand_words.contains(&id);
             }
             for (j, &id) in entry.alias_words.iter().enumerate() {
                 let s = self.sim(qi, id);
                 alias_hit[j] = alias_hit[j].max(s);
                 best = best.max(s);
+                named |= s > 0.0 && !entry.brand_words.contains(&id);
             }
             let weight = self.words[qi].weight;
             covered += weight * best;
             total += weight;
         }
         let query_coverage = if total > 0.0 { covered / total } else { 0.0 };
-        let entry_coverage =
-            self.coverage(&entry.name_words, &name_hit).max(self.coverage(&entry.alias_words, &alias_hit));
-        let evidence = QUERY_WEIGHT * query_coverage + SIZE_WEIGHT * self.size(entry);
-        Scored { total: evidence + ENTRY_WEIGHT * entry_coverage, evidence, coverage: entry_coverage }
+        let size = self.size(entry);
+        // The entry's size is part of what identifies it: unmentioned, it is not covered.
+        let size_hit = (!entry.sizes.is_empty()).then_some(size.max(0.0));
+        let entry_coverage = self.coverage(&entry.name_words, &name_hit, size_hit).max(self.coverage(
+            &entry.alias_words,
+            &alias_hit,
+            size_hit,
+        ));
+        let evidence = QUERY_WEIGHT * query_coverage + SIZE_WEIGHT * size;
+        named |= size > 0.0;
+        Scored { total: evidence + ENTRY_WEIGHT * entry_coverage, evidence, coverage: entry_coverage, named }
     }
 
-    fn coverage(&self, words: &[u32], hits: &[f32]) -> f32 {
-        let (mut covered, mut total) = (0.0f32, 0.0f32);
+    fn coverage(&self, words: &[u32], hits: &[f32], size_hit: Option<f32>) -> f32 {
+        if words.is_empty() {
+            return 0.0;
+        }
+        let (mut covered, mut total) = match size_hit {
+            Some(hit) => (self.vocab.unknown * hit, self.vocab.unknown),
+            None => (0.0, 0.0),
+        };
         for (&id, hit) in words.iter().zip(hits) {
             let weight = self.vocab.weight(id);
             covered += weight * hit;

@@ -83,7 +83,7 @@ fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '’' | '`')
 }
 
-/// Lex folded text (see [`super::fold`]) into pieces. Never fails; unknown symbols separate.
+/// Lex folded text (see [`super::fold()`]) into pieces. Never fails; unknown symbols separate.
 pub fn lex(text: &str) -> Vec<Piece> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = Vec::new();

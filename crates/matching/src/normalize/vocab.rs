@@ -55,7 +55,7 @@ pub fn is_pack_word(word: &str) -> bool {
 /// Packaging words that are also common inside product names ("Teh Botol", "Pack" in "Hemat Pack"):
 /// the order-line parser takes these as the unit only right next to a quantity.
 pub fn is_weak_pack_word(word: &str) -> bool {
-    matches!(word, "botol" | "btl" | "pack" | "pak" | "box" | "boks" | "galon" | "tray" | "bal")
+    matches!(word, "botol" | "btl" | "pack" | "pak" | "box" | "boks" | "tray" | "bal")
 }
 
 /// Filler words of order messages and names that never tell items apart.
