@@ -82,7 +82,11 @@ pub async fn gateway(
     let principal_id = caller.id;
     let connection =
         ws::Connection { app, caller, request_id: current_request_id(), stopped: gateway.stopped.clone(), slot };
+    // The socket library's default read buffer is 128 KiB per connection, allocated up front:
+    // 1.3 GiB for 10,000 idle sockets. Frames are small JSON; 4 KiB reads suffice (a larger frame,
+    // up to the message cap, still arrives, in more reads).
     let mut response = upgrade
+        .read_buffer_size(4 * 1024)
         .max_message_size(ws::MAX_MESSAGE_BYTES)
         .max_frame_size(ws::MAX_MESSAGE_BYTES)
         .on_upgrade(move |socket| ws::run(socket, connection));
