@@ -203,6 +203,15 @@ pub trait Catalog: Send + Sync {
     /// Inserts items, replacing those whose SKU exists; a SKU twice in one import is refused.
     /// Bumps the catalog version.
     async fn import_items(&self, items: &[Item], actor: &Actor, now: DateTime<Utc>) -> Result<ImportSummary>;
+    /// Items and their stock from one file, in one transaction: both written, or neither. The
+    /// stock's SKUs must be among `items` or already in the catalog. Audited as one catalog import.
+    async fn import_catalog(
+        &self,
+        items: &[Item],
+        stock: &[StockLevel],
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<ImportSummary>;
     /// Sets stock per (SKU, warehouse); every SKU must be in the catalog. Bumps the catalog version.
     async fn import_stock(&self, levels: &[StockLevel], actor: &Actor, now: DateTime<Utc>) -> Result<ImportSummary>;
     async fn item(&self, sku: &str) -> Result<Option<Item>>;

@@ -573,6 +573,7 @@ stories!(
     catalog_imports_are_all_or_nothing,
     a_200k_row_catalog_import_completes,
     items_page_in_sku_order_for_index_rebuilds,
+    items_and_their_stock_import_together_or_not_at_all,
     prices_are_read_by_effective_date,
     a_stale_price_version_is_refused_and_writes_nothing,
     customers_are_priced_from_their_list_or_the_default,

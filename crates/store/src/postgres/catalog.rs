@@ -14,6 +14,7 @@ use super::error::db;
 use super::{PostgresStore, unsigned};
 use crate::Catalog;
 use crate::error::corrupt;
+use crate::sales::prepare::StockRow;
 use crate::sales::{page, prepare};
 
 const ITEM_COLUMNS: &str = "sku, name, brand, category, unit, barcode, aliases";
@@ -32,6 +33,57 @@ fn item(row: &sqlx::postgres::PgRow) -> Result<Item> {
 }
 
 /// Bumps the catalog version in the caller's transaction; returns the new version.
+async fn write_items(tx: &mut PgConnection, items: &[Item], now: DateTime<Utc>) -> Result<()> {
+    for chunk in items.chunks(ROWS_PER_STATEMENT) {
+        let aliases = chunk
+            .iter()
+            .map(|it| serde_json::to_string(&it.aliases).map_err(Error::internal))
+            .collect::<Result<Vec<_>>>()?;
+        sqlx::query(
+            "INSERT INTO items (sku, name, brand, category, unit, barcode, aliases, updated_at)
+             SELECT sku, name, brand, category, unit, barcode, aliases::jsonb, $8
+             FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+                 AS t (sku, name, brand, category, unit, barcode, aliases)
+             ON CONFLICT (sku) DO UPDATE SET name = excluded.name, brand = excluded.brand,
+                 category = excluded.category, unit = excluded.unit, barcode = excluded.barcode,
+                 aliases = excluded.aliases, updated_at = excluded.updated_at",
+        )
+        .bind(chunk.iter().map(|it| it.sku.as_str()).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|it| it.name.as_str()).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|it| it.brand.as_deref()).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|it| it.category.as_deref()).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|it| it.unit.as_deref()).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|it| it.barcode.as_deref()).collect::<Vec<_>>())
+        .bind(aliases)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
+async fn write_stock(tx: &mut PgConnection, levels: &mut [StockRow], now: DateTime<Utc>) -> Result<()> {
+    levels.sort_unstable_by(|a, b| (&a.sku, &a.warehouse).cmp(&(&b.sku, &b.warehouse)));
+    for chunk in levels.chunks(ROWS_PER_STATEMENT) {
+        sqlx::query(
+            "INSERT INTO stock (sku, warehouse, quantity, updated_at)
+             SELECT sku, warehouse, quantity, $4 FROM UNNEST($1::text[], $2::text[], $3::bigint[])
+                 AS t (sku, warehouse, quantity)
+             ON CONFLICT (sku, warehouse) DO UPDATE SET quantity = excluded.quantity,
+                 updated_at = excluded.updated_at",
+        )
+        .bind(chunk.iter().map(|l| l.sku.as_str()).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|l| l.warehouse.as_str()).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|l| l.quantity).collect::<Vec<_>>())
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
 async fn bump_version(conn: &mut PgConnection) -> Result<u64> {
     let version: i64 =
         sqlx::query_scalar("UPDATE catalog_meta SET version = version + 1 WHERE id = 1 RETURNING version")
@@ -47,32 +99,26 @@ impl Catalog for PostgresStore {
         let mut items = prepare::items(items)?;
         items.sort_unstable_by(|a, b| a.sku.cmp(&b.sku));
         let mut tx = self.pool.begin().await.map_err(db)?;
-        for chunk in items.chunks(ROWS_PER_STATEMENT) {
-            let aliases = chunk
-                .iter()
-                .map(|it| serde_json::to_string(&it.aliases).map_err(Error::internal))
-                .collect::<Result<Vec<_>>>()?;
-            sqlx::query(
-                "INSERT INTO items (sku, name, brand, category, unit, barcode, aliases, updated_at)
-                 SELECT sku, name, brand, category, unit, barcode, aliases::jsonb, $8
-                 FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-                     AS t (sku, name, brand, category, unit, barcode, aliases)
-                 ON CONFLICT (sku) DO UPDATE SET name = excluded.name, brand = excluded.brand,
-                     category = excluded.category, unit = excluded.unit, barcode = excluded.barcode,
-                     aliases = excluded.aliases, updated_at = excluded.updated_at",
-            )
-            .bind(chunk.iter().map(|it| it.sku.as_str()).collect::<Vec<_>>())
-            .bind(chunk.iter().map(|it| it.name.as_str()).collect::<Vec<_>>())
-            .bind(chunk.iter().map(|it| it.brand.as_deref()).collect::<Vec<_>>())
-            .bind(chunk.iter().map(|it| it.category.as_deref()).collect::<Vec<_>>())
-            .bind(chunk.iter().map(|it| it.unit.as_deref()).collect::<Vec<_>>())
-            .bind(chunk.iter().map(|it| it.barcode.as_deref()).collect::<Vec<_>>())
-            .bind(aliases)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        }
+        write_items(&mut tx, &items, now).await?;
+        let version = bump_version(&mut tx).await?;
+        finish_import(tx, actor, action::CATALOG_IMPORT, items.len(), now).await?;
+        Ok(ImportSummary { rows: items.len() as u64, catalog_version: Some(version) })
+    }
+
+    async fn import_catalog(
+        &self,
+        items: &[Item],
+        stock: &[StockLevel],
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<ImportSummary> {
+        let mut items = prepare::items(items)?;
+        items.sort_unstable_by(|a, b| a.sku.cmp(&b.sku));
+        let mut levels = prepare::stock(stock)?;
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        write_items(&mut tx, &items, now).await?;
+        require_existing(&mut tx, ("items", "sku", "sku"), levels.iter().map(|l| l.sku.as_str())).await?;
+        write_stock(&mut tx, &mut levels, now).await?;
         let version = bump_version(&mut tx).await?;
         finish_import(tx, actor, action::CATALOG_IMPORT, items.len(), now).await?;
         Ok(ImportSummary { rows: items.len() as u64, catalog_version: Some(version) })
@@ -82,23 +128,7 @@ impl Catalog for PostgresStore {
         let mut levels = prepare::stock(levels)?;
         let mut tx = self.pool.begin().await.map_err(db)?;
         require_existing(&mut tx, ("items", "sku", "sku"), levels.iter().map(|l| l.sku.as_str())).await?;
-        levels.sort_unstable_by(|a, b| (&a.sku, &a.warehouse).cmp(&(&b.sku, &b.warehouse)));
-        for chunk in levels.chunks(ROWS_PER_STATEMENT) {
-            sqlx::query(
-                "INSERT INTO stock (sku, warehouse, quantity, updated_at)
-                 SELECT sku, warehouse, quantity, $4 FROM UNNEST($1::text[], $2::text[], $3::bigint[])
-                     AS t (sku, warehouse, quantity)
-                 ON CONFLICT (sku, warehouse) DO UPDATE SET quantity = excluded.quantity,
-                     updated_at = excluded.updated_at",
-            )
-            .bind(chunk.iter().map(|l| l.sku.as_str()).collect::<Vec<_>>())
-            .bind(chunk.iter().map(|l| l.warehouse.as_str()).collect::<Vec<_>>())
-            .bind(chunk.iter().map(|l| l.quantity).collect::<Vec<_>>())
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        }
+        write_stock(&mut tx, &mut levels, now).await?;
         let version = bump_version(&mut tx).await?;
         finish_import(tx, actor, action::STOCK_IMPORT, levels.len(), now).await?;
         Ok(ImportSummary { rows: levels.len() as u64, catalog_version: Some(version) })

@@ -12,7 +12,7 @@ use super::batch::{finish_import, insert_batches, require_existing};
 use super::{SqliteStore, ms, page};
 use crate::Catalog;
 use crate::error::{corrupt, db};
-use crate::sales::prepare;
+use crate::sales::prepare::{self, StockRow};
 
 const ITEM_COLUMNS: &str = "sku, name, brand, category, unit, barcode, aliases";
 
@@ -30,6 +30,40 @@ fn item(row: &sqlx::sqlite::SqliteRow) -> Result<Item> {
 }
 
 /// Bumps the catalog version in the caller's transaction; returns the new version.
+async fn write_items(conn: &mut SqliteConnection, items: &[Item], now: DateTime<Utc>) -> Result<()> {
+    let sql = (
+        "INSERT INTO items (sku, name, brand, category, unit, barcode, aliases, updated_at)",
+        8,
+        "ON CONFLICT (sku) DO UPDATE SET name = excluded.name, brand = excluded.brand,
+         category = excluded.category, unit = excluded.unit, barcode = excluded.barcode,
+         aliases = excluded.aliases, updated_at = excluded.updated_at",
+    );
+    insert_batches(conn, sql, items, |q, it| {
+        let aliases = serde_json::to_string(&it.aliases).map_err(Error::internal)?;
+        Ok(q.bind(&it.sku)
+            .bind(&it.name)
+            .bind(&it.brand)
+            .bind(&it.category)
+            .bind(&it.unit)
+            .bind(&it.barcode)
+            .bind(aliases)
+            .bind(ms(now)))
+    })
+    .await
+}
+
+async fn write_stock(conn: &mut SqliteConnection, levels: &[StockRow], now: DateTime<Utc>) -> Result<()> {
+    let sql = (
+        "INSERT INTO stock (sku, warehouse, quantity, updated_at)",
+        4,
+        "ON CONFLICT (sku, warehouse) DO UPDATE SET quantity = excluded.quantity, updated_at = excluded.updated_at",
+    );
+    insert_batches(conn, sql, levels, |q, level| {
+        Ok(q.bind(&level.sku).bind(&level.warehouse).bind(level.quantity).bind(ms(now)))
+    })
+    .await
+}
+
 async fn bump_version(conn: &mut SqliteConnection) -> Result<u64> {
     let version: i64 =
         sqlx::query_scalar("UPDATE catalog_meta SET version = version + 1 WHERE id = 1 RETURNING version")
@@ -44,25 +78,25 @@ impl Catalog for SqliteStore {
     async fn import_items(&self, items: &[Item], actor: &Actor, now: DateTime<Utc>) -> Result<ImportSummary> {
         let items = prepare::items(items)?;
         let mut tx = self.write_tx().await?;
-        let sql = (
-            "INSERT INTO items (sku, name, brand, category, unit, barcode, aliases, updated_at)",
-            8,
-            "ON CONFLICT (sku) DO UPDATE SET name = excluded.name, brand = excluded.brand,
-             category = excluded.category, unit = excluded.unit, barcode = excluded.barcode,
-             aliases = excluded.aliases, updated_at = excluded.updated_at",
-        );
-        insert_batches(&mut tx, sql, &items, |q, it| {
-            let aliases = serde_json::to_string(&it.aliases).map_err(Error::internal)?;
-            Ok(q.bind(&it.sku)
-                .bind(&it.name)
-                .bind(&it.brand)
-                .bind(&it.category)
-                .bind(&it.unit)
-                .bind(&it.barcode)
-                .bind(aliases)
-                .bind(ms(now)))
-        })
-        .await?;
+        write_items(&mut tx, &items, now).await?;
+        let version = bump_version(&mut tx).await?;
+        finish_import(tx, actor, action::CATALOG_IMPORT, items.len(), now).await?;
+        Ok(ImportSummary { rows: items.len() as u64, catalog_version: Some(version) })
+    }
+
+    async fn import_catalog(
+        &self,
+        items: &[Item],
+        stock: &[StockLevel],
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<ImportSummary> {
+        let items = prepare::items(items)?;
+        let levels = prepare::stock(stock)?;
+        let mut tx = self.write_tx().await?;
+        write_items(&mut tx, &items, now).await?;
+        require_existing(&mut tx, ("items", "sku", "sku"), levels.iter().map(|l| l.sku.as_str())).await?;
+        write_stock(&mut tx, &levels, now).await?;
         let version = bump_version(&mut tx).await?;
         finish_import(tx, actor, action::CATALOG_IMPORT, items.len(), now).await?;
         Ok(ImportSummary { rows: items.len() as u64, catalog_version: Some(version) })
@@ -72,15 +106,7 @@ impl Catalog for SqliteStore {
         let levels = prepare::stock(levels)?;
         let mut tx = self.write_tx().await?;
         require_existing(&mut tx, ("items", "sku", "sku"), levels.iter().map(|l| l.sku.as_str())).await?;
-        let sql = (
-            "INSERT INTO stock (sku, warehouse, quantity, updated_at)",
-            4,
-            "ON CONFLICT (sku, warehouse) DO UPDATE SET quantity = excluded.quantity, updated_at = excluded.updated_at",
-        );
-        insert_batches(&mut tx, sql, &levels, |q, level| {
-            Ok(q.bind(&level.sku).bind(&level.warehouse).bind(level.quantity).bind(ms(now)))
-        })
-        .await?;
+        write_stock(&mut tx, &levels, now).await?;
         let version = bump_version(&mut tx).await?;
         finish_import(tx, actor, action::STOCK_IMPORT, levels.len(), now).await?;
         Ok(ImportSummary { rows: levels.len() as u64, catalog_version: Some(version) })

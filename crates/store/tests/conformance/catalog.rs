@@ -84,3 +84,23 @@ pub async fn items_page_in_sku_order_for_index_rebuilds(store: Arc<dyn Store>) {
     assert_eq!(seen, expected);
     assert_eq!(store.items_after(None, 0).await.unwrap().len(), 1, "a page has at least one row");
 }
+
+pub async fn items_and_their_stock_import_together_or_not_at_all(store: Arc<dyn Store>) {
+    let level =
+        |sku: &str, quantity: &str| StockLevel { sku: sku.into(), warehouse: "main".into(), quantity: dec(quantity) };
+    // Stock naming an item that is neither in the file nor in the catalog: the items are not
+    // written either.
+    let err = store
+        .import_catalog(&[item("A"), item("B")], &[level("A", "5"), level("GHOST", "1")], &actor(), Utc::now())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Validation, "{}", err.detail());
+    assert_eq!(store.count_items().await.unwrap(), 0, "nothing half-imported");
+    assert_eq!(store.catalog_version().await.unwrap(), 0);
+
+    let done = store.import_catalog(&[item("A"), item("B")], &[level("A", "5")], &actor(), Utc::now()).await.unwrap();
+    assert_eq!(done.rows, 2);
+    assert_eq!(store.count_items().await.unwrap(), 2);
+    assert_eq!(store.stock_of("A").await.unwrap()[0].quantity, dec("5"), "stock for an item of the same file");
+    assert!(store.stock_of("B").await.unwrap().is_empty());
+}

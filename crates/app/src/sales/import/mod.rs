@@ -111,13 +111,13 @@ impl ImportService {
         let summary = match &converted {
             Converted::Catalog { items, stock, .. } => {
                 let items_only: Vec<_> = items.iter().map(|(_, i)| i.clone()).collect();
-                let summary = store.import_items(&items_only, actor, now).await.map_err(|e| at_sheet_row(e, items))?;
-                if !stock.is_empty() {
-                    let levels: Vec<_> = stock.iter().map(|(_, s)| s.clone()).collect();
-                    let stocked = store.import_stock(&levels, actor, now).await.map_err(|e| at_sheet_row(e, stock))?;
-                    outcome.stock_levels = stocked.rows;
-                    outcome.catalog_version = stocked.catalog_version;
-                }
+                let levels: Vec<_> = stock.iter().map(|(_, s)| s.clone()).collect();
+                // One transaction for the items and their stock: the file lands whole or not at all.
+                // Every stock row was checked above (quantity, a known SKU), so a row the store
+                // still names is an item row.
+                let summary =
+                    store.import_catalog(&items_only, &levels, actor, now).await.map_err(|e| at_sheet_row(e, items))?;
+                outcome.stock_levels = levels.len() as u64;
                 summary
             }
             Converted::Prices { rows, .. } => {
