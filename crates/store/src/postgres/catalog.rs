@@ -114,7 +114,8 @@ impl Catalog for PostgresStore {
     ) -> Result<ImportSummary> {
         let mut items = prepare::items(items)?;
         items.sort_unstable_by(|a, b| a.sku.cmp(&b.sku));
-        let mut levels = prepare::stock(stock)?;
+        // A catalog file without stock columns has no stock rows; that is not an empty import.
+        let mut levels = if stock.is_empty() { Vec::new() } else { prepare::stock(stock)? };
         let mut tx = self.pool.begin().await.map_err(db)?;
         write_items(&mut tx, &items, now).await?;
         require_existing(&mut tx, ("items", "sku", "sku"), levels.iter().map(|l| l.sku.as_str())).await?;

@@ -92,7 +92,8 @@ impl Catalog for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<ImportSummary> {
         let items = prepare::items(items)?;
-        let levels = prepare::stock(stock)?;
+        // A catalog file without stock columns has no stock rows; that is not an empty import.
+        let levels = if stock.is_empty() { Vec::new() } else { prepare::stock(stock)? };
         let mut tx = self.write_tx().await?;
         write_items(&mut tx, &items, now).await?;
         require_existing(&mut tx, ("items", "sku", "sku"), levels.iter().map(|l| l.sku.as_str())).await?;

@@ -103,4 +103,6 @@ pub async fn items_and_their_stock_import_together_or_not_at_all(store: Arc<dyn 
     assert_eq!(store.count_items().await.unwrap(), 2);
     assert_eq!(store.stock_of("A").await.unwrap()[0].quantity, dec("5"), "stock for an item of the same file");
     assert!(store.stock_of("B").await.unwrap().is_empty());
+    let without_stock = store.import_catalog(&[item("C")], &[], &actor(), Utc::now()).await.unwrap();
+    assert_eq!(without_stock.rows, 1, "a file without stock columns imports its items");
 }
