@@ -5,6 +5,7 @@
 
 pub mod audit;
 mod error;
+pub mod json;
 mod principal;
 mod role;
 mod run;

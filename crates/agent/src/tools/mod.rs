@@ -2,7 +2,6 @@
 //! anything. Every call the model asks for passes [`ToolRegistry::validate`] before it can run;
 //! the model's arguments are untrusted text.
 
-mod canonical;
 mod def;
 mod error;
 mod hash;
@@ -10,8 +9,8 @@ mod name;
 mod reasons;
 mod registry;
 
-pub use canonical::canonical_json;
 pub use def::{Effect, ToolDef};
+pub use domain::json::canonical_json;
 pub use error::{CallError, RegistryError};
 pub use hash::ArgsHash;
 pub use registry::{MAX_ARGUMENTS_BYTES, ToolRegistry, ValidatedCall};

@@ -12,9 +12,6 @@ use uuid::Uuid;
 
 use super::service::AuthService;
 
-/// Not yet among `domain::audit::action`; kept here until it moves there.
-pub const AUTH_LOGOUT: &str = "auth.logout";
-
 /// A username as typed by anyone: at most this many characters of it reach the log.
 const MAX_TARGET_NAME_CHARS: usize = 64;
 
@@ -55,7 +52,7 @@ impl AuthService {
     pub(super) async fn audit_logout(&self, principal: &Principal) {
         let entry = NewAuditEntry::new(
             &Actor::from_principal(principal),
-            AUTH_LOGOUT,
+            action::AUTH_LOGOUT,
             user_target(&principal.name),
             Utc::now(),
         );

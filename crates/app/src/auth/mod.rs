@@ -10,7 +10,6 @@ mod throttle;
 mod tickets;
 mod token;
 
-pub use audit::AUTH_LOGOUT;
 pub use keys::{API_KEY_PREFIX, ApiKeyCreated};
 pub use service::{AuthService, LoginOk, NewUserInput};
 pub use throttle::ThrottlePolicy;

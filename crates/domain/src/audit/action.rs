@@ -11,6 +11,7 @@ pub const MAPPING_DELETE: &str = "mapping.delete";
 pub const OOS_CREATE: &str = "oos.create";
 pub const OOS_RESOLVE: &str = "oos.resolve";
 pub const AUTH_LOGIN: &str = "auth.login";
+pub const AUTH_LOGOUT: &str = "auth.logout";
 pub const KEY_CREATE: &str = "key.create";
 pub const KEY_REVOKE: &str = "key.revoke";
 pub const APPROVAL_GRANT: &str = "approval.grant";

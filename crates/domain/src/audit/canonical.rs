@@ -62,44 +62,8 @@ impl Serialize for Hash {
     }
 }
 
-/// The canonical JSON text of `value` (see the module documentation).
-pub fn canonical_json(value: &serde_json::Value) -> String {
-    let mut out = String::new();
-    write_json(value, &mut out);
-    out
-}
-
-fn write_json(value: &serde_json::Value, out: &mut String) {
-    use serde_json::Value;
-    match value {
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json(item, out);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => {
-            let mut entries: Vec<_> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            out.push('{');
-            for (i, (key, item)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&Value::String(key.clone()).to_string());
-                out.push(':');
-                write_json(item, out);
-            }
-            out.push('}');
-        }
-        // Scalars: serde_json's own writing is deterministic for them.
-        scalar => out.push_str(&scalar.to_string()),
-    }
-}
+/// The canonical JSON text of `value`: the one the hash covers.
+pub use crate::json::canonical_json;
 
 /// The canonical bytes of an entry, everything but its own hash.
 pub fn encode(entry: &AuditEntry) -> Vec<u8> {

@@ -1,5 +1,5 @@
-//! One text per JSON value, so that equal arguments hash equally however the model ordered its
-//! keys or spaced its text. Written out by hand because serde_json's own key order depends on
+//! One text per JSON value, so that equal values hash equally however their keys were ordered or
+//! their text spaced (tool-call arguments, audit values). Written out by hand because serde_json's own key order depends on
 //! a crate feature (`preserve_order`) that any crate in the build could switch on.
 
 use serde_json::Value;
