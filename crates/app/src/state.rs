@@ -55,11 +55,11 @@ impl App {
         // The tools start runs (process_order), and the run service needs the agent that holds
         // the tools: the executor learns the run service once it exists.
         let late_runs = crate::tools::LateRuns::default();
-        let executor = crate::tools::SalesTools::new(store.clone(), catalog.clone(), late_runs.clone());
+        let sales = crate::sales::SalesServices::new(store.clone());
+        let executor = crate::tools::SalesTools::new(store.clone(), catalog.clone(), sales.clone(), late_runs.clone());
         let agent = Arc::new(build_agent(&settings, Arc::new(crate::tools::registry()), Arc::new(executor)));
         let (runs, chat) = services(&settings, &store, &agent, &TaskRegistry::default(), &catalog, &uploads);
         *late_runs.write().unwrap_or_else(|e| e.into_inner()) = Some(runs.clone());
-        let sales = crate::sales::SalesServices::new(store.clone());
         Self {
             settings,
             store,
@@ -161,7 +161,12 @@ fn services(
     catalog: &crate::catalog::CatalogService,
     uploads: &UploadService,
 ) -> (agent::runs::RunService, crate::chat::ChatService) {
-    let orders = crate::orders::OrderDeps { store: store.clone(), catalog: catalog.clone(), uploads: uploads.clone() };
+    let orders = crate::orders::OrderDeps {
+        store: store.clone(),
+        catalog: catalog.clone(),
+        uploads: uploads.clone(),
+        oos: crate::sales::OosService::new(store.clone()),
+    };
     let tasks = extra
         .clone()
         .with(Arc::new(crate::AgentTask::new(agent.clone(), store.clone())))

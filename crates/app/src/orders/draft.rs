@@ -7,12 +7,10 @@
 use agent::runs::RunContext;
 use bytes::Bytes;
 use chrono::NaiveDate;
-use domain::audit::Actor;
-use domain::sales::{DEFAULT_PRICE_LIST, NewOos, line_amount};
+use domain::sales::{DEFAULT_PRICE_LIST, line_amount};
 use domain::{Principal, Result};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 use super::OrderDeps;
 use super::matched::LineState;
@@ -54,21 +52,15 @@ pub async fn finish(
         if quantity > available {
             let step = format!("oos:line-{}", line.input.line);
             let key = agent::runs::effect_key(ctx.run.id, &step);
-            let registration = NewOos {
-                id: Uuid::now_v7(),
-                customer: customer.code.clone(),
-                sku: sku.to_owned(),
-                day: today,
-                quantity: quantity - available.max(Decimal::ZERO),
-                note: Some(format!("order run {}, line {}", ctx.run.id, line.input.line)),
-                idempotency_key: Some(key),
-            };
-            let actor = Actor::from_principal(owner);
-            let store = deps.store.clone();
+            let short = quantity - available.max(Decimal::ZERO);
+            let note = format!("order run {}, line {}", ctx.run.id, line.input.line);
+            let (oos, owner, code, sku_owned) =
+                (deps.oos.clone(), owner.clone(), customer.code.clone(), sku.to_owned());
             let oos = ctx
                 .effect(&step, move || async move {
-                    let oos = store.create_oos(&registration, &actor, chrono::Utc::now()).await?;
-                    Ok(json!({"id": oos.id}))
+                    let registered =
+                        oos.register(&owner, &code, &sku_owned, short, Some(today), Some(&note), Some(&key)).await?;
+                    Ok(json!({"id": registered.id}))
                 })
                 .await?;
             out_of_stock.push(json!({"line": line.input.line, "sku": sku, "requested": quantity.to_string(),

@@ -29,4 +29,5 @@ pub struct OrderDeps {
     pub store: Arc<dyn Store>,
     pub catalog: CatalogService,
     pub uploads: UploadService,
+    pub oos: crate::sales::OosService,
 }

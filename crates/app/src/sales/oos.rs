@@ -35,7 +35,9 @@ impl OosService {
     }
 
     /// Registers the request for `day` (default today); a repeat for the same customer, item and
-    /// day adds its quantity to the open registration.
+    /// day adds its quantity to the open registration. With an idempotency key (an approved
+    /// agent call), a retry of the same request returns the first registration instead.
+    #[allow(clippy::too_many_arguments)]
     pub async fn register(
         &self,
         caller: &Principal,
@@ -44,6 +46,7 @@ impl OosService {
         quantity: Decimal,
         day: Option<NaiveDate>,
         note: Option<&str>,
+        idempotency_key: Option<&str>,
     ) -> Result<Oos> {
         let new = NewOos {
             id: Uuid::now_v7(),
@@ -52,8 +55,7 @@ impl OosService {
             day: day.unwrap_or_else(super::today),
             quantity,
             note: note.map(str::to_owned),
-            // A person's direct registration: a repeat is meant to add (one open row per day).
-            idempotency_key: None,
+            idempotency_key: idempotency_key.map(str::to_owned),
         }
         .clean()?;
         self.store.create_oos(&new, &Actor::from_principal(caller), Utc::now()).await.map_err(unknown_reference)

@@ -7,15 +7,14 @@ use agent::runs::RunService;
 use agent::tools::ValidatedCall;
 use async_trait::async_trait;
 use chrono::{NaiveDate, Utc};
-use domain::audit::Actor;
-use domain::sales::{DEFAULT_PRICE_LIST, NewOos, PriceChange, SalesGroup};
+use domain::sales::{DEFAULT_PRICE_LIST, SalesGroup};
 use domain::{Error, Principal, Result};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use store::{SalesReportQuery, Store};
-use uuid::Uuid;
 
 use crate::catalog::CatalogService;
+use crate::sales::SalesServices;
 
 /// The run service, known only once it is built (it needs the agent, which needs these tools).
 pub type LateRuns = Arc<RwLock<Option<RunService>>>;
@@ -23,6 +22,7 @@ pub type LateRuns = Arc<RwLock<Option<RunService>>>;
 pub struct SalesTools {
     store: Arc<dyn Store>,
     catalog: CatalogService,
+    sales: SalesServices,
     runs: LateRuns,
 }
 
@@ -37,8 +37,8 @@ enum Resolved {
 }
 
 impl SalesTools {
-    pub fn new(store: Arc<dyn Store>, catalog: CatalogService, runs: LateRuns) -> Self {
-        Self { store, catalog, runs }
+    pub fn new(store: Arc<dyn Store>, catalog: CatalogService, sales: SalesServices, runs: LateRuns) -> Self {
+        Self { store, catalog, sales, runs }
     }
 
     async fn resolve(&self, args: &Value) -> Result<Resolved> {
@@ -116,16 +116,8 @@ impl SalesTools {
             _ => None,
         }
         .ok_or_else(|| Error::validation("`quantity` is a positive number"))?;
-        let registration = NewOos {
-            id: Uuid::now_v7(),
-            customer: customer.code,
-            sku: sku.clone(),
-            day: Utc::now().date_naive(),
-            quantity,
-            note: args["note"].as_str().map(str::to_owned),
-            idempotency_key: key.map(str::to_owned),
-        };
-        let oos = self.store.create_oos(&registration, &Actor::from_principal(caller), Utc::now()).await?;
+        let note = args["note"].as_str();
+        let oos = self.sales.oos.register(caller, &customer.code, &sku, quantity, None, note, key).await?;
         Ok(json!({"id": oos.id, "sku": sku, "name": name, "customer": oos.customer,
                   "quantity": oos.quantity.to_string(), "day": oos.day}))
     }
@@ -135,20 +127,16 @@ impl SalesTools {
             .as_str()
             .and_then(|p| p.parse().ok())
             .ok_or_else(|| Error::validation("`price` is a decimal number"))?;
-        let effective_from = match args["effective_from"].as_str() {
-            Some(d) => {
-                NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| Error::validation("`effective_from` is a date"))?
-            }
-            None => Utc::now().date_naive(),
-        };
-        let change = PriceChange {
-            price_list: args["price_list"].as_str().unwrap_or_default().to_owned(),
-            sku: args["sku"].as_str().unwrap_or_default().to_owned(),
-            effective_from,
-            amount,
-            expected_version: args["version"].as_u64(),
-        };
-        let price = self.store.update_price(&change, &Actor::from_principal(caller), Utc::now()).await?;
+        let effective_from = args["effective_from"]
+            .as_str()
+            .map(|d| {
+                NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| Error::validation("`effective_from` is a date"))
+            })
+            .transpose()?;
+        let (list, sku) = (args["price_list"].as_str().unwrap_or_default(), args["sku"].as_str().unwrap_or_default());
+        // The same rules as the HTTP route: manager+, the row in effect unless a date is named.
+        let price =
+            self.sales.prices.change(caller, list, sku, amount, effective_from, args["version"].as_u64()).await?;
         Ok(json!({"price_list": price.price_list, "sku": price.sku, "price": price.amount.to_string(),
                   "effective_from": price.effective_from, "version": price.version}))
     }

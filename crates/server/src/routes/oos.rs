@@ -109,7 +109,8 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, axum::Json<OosView>)> {
     let quantity = decimal("quantity", &body.quantity)?;
     let day = date("day", body.day.as_deref())?;
-    let oos = app.sales.oos.register(&caller, &body.customer, &body.sku, quantity, day, body.note.as_deref()).await?;
+    let oos =
+        app.sales.oos.register(&caller, &body.customer, &body.sku, quantity, day, body.note.as_deref(), None).await?;
     let status = if oos.created_at == oos.updated_at { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, axum::Json(oos.into())))
 }
