@@ -5,6 +5,7 @@ mod agent_task;
 pub mod auth;
 pub mod catalog;
 pub mod chat;
+pub mod coord;
 pub mod limits;
 pub mod orders;
 mod owner;

@@ -8,7 +8,8 @@ use store::Store;
 use store::objects::ObjectStore;
 
 use crate::auth::AuthService;
-use crate::limits::{LocalRateLimiter, PenaltyBox, RateLimiter};
+use crate::coord::{Bus, BusSignals, RedisLink, RedisStatus, topics};
+use crate::limits::{LocalRateLimiter, PenaltyBox, RateLimiter, SharedRateLimiter};
 use crate::uploads::{UploadLimits, UploadService};
 
 /// The wired application: every service over the adapters chosen at start.
@@ -25,6 +26,10 @@ pub struct App {
     pub chat: crate::chat::ChatService,
     pub catalog: crate::catalog::CatalogService,
     pub sales: crate::sales::SalesServices,
+    /// Live events and wake-ups, shared by all instances when Redis is configured.
+    pub bus: Bus,
+    /// The link to Redis, when configured (its health shows in readiness and metrics).
+    pub redis: Option<RedisLink>,
     agent: Arc<agent::chat::Agent>,
     extra_tasks: TaskRegistry,
     late_runs: crate::tools::LateRuns,
@@ -36,11 +41,16 @@ pub struct Readiness {
     pub database: bool,
     pub migrations: bool,
     pub objects: bool,
+    pub redis: RedisStatus,
+    pub redis_fail_mode: config::RedisFailMode,
 }
 
 impl Readiness {
+    /// Redis is required only when limits fail closed: failing open, an instance serves on
+    /// its own limits and polling while Redis is away.
     pub fn ready(self) -> bool {
-        self.database && self.migrations && self.objects
+        let redis_ok = self.redis != RedisStatus::Down || self.redis_fail_mode == config::RedisFailMode::Open;
+        self.database && self.migrations && self.objects && redis_ok
     }
 }
 
@@ -48,8 +58,24 @@ impl App {
     /// Wires the services around the opened adapters.
     pub fn new(settings: Settings, store: Arc<dyn Store>, objects: Arc<dyn ObjectStore>) -> Self {
         let settings = Arc::new(settings);
-        let auth = AuthService::new(store.clone(), &settings);
-        let limiter: Arc<dyn RateLimiter> = Arc::new(LocalRateLimiter::per_minute(settings.rate_limit_per_minute));
+        let redis = settings.redis_url.as_ref().and_then(|url| match RedisLink::open(url) {
+            Ok(link) => Some(link),
+            // `serve` checks the address before it gets here; this is for embedders.
+            Err(err) => {
+                tracing::error!(error = %err, "REDIS_URL is unusable; limits and live events stay in this process");
+                None
+            }
+        });
+        let bus = redis.clone().map_or_else(Bus::local, Bus::shared);
+        let auth = AuthService::new(store.clone(), &settings, bus.clone());
+        let limiter: Arc<dyn RateLimiter> = match &redis {
+            Some(link) => Arc::new(SharedRateLimiter::per_minute(
+                link.clone(),
+                settings.rate_limit_per_minute,
+                settings.redis_fail_mode,
+            )),
+            None => Arc::new(LocalRateLimiter::per_minute(settings.rate_limit_per_minute)),
+        };
         let uploads = UploadService::new(store.clone(), objects.clone(), UploadLimits::from_settings(&settings));
         let catalog = crate::catalog::CatalogService::new(store.clone());
         // The tools start runs (process_order), and the run service needs the agent that holds
@@ -58,7 +84,7 @@ impl App {
         let sales = crate::sales::SalesServices::new(store.clone());
         let executor = crate::tools::SalesTools::new(store.clone(), catalog.clone(), sales.clone(), late_runs.clone());
         let agent = Arc::new(build_agent(&settings, Arc::new(crate::tools::registry()), Arc::new(executor)));
-        let (runs, chat) = services(&settings, &store, &agent, &TaskRegistry::default(), &catalog, &uploads);
+        let (runs, chat) = services(&settings, &store, &agent, &TaskRegistry::default(), &catalog, &uploads, &bus);
         *late_runs.write().unwrap_or_else(|e| e.into_inner()) = Some(runs.clone());
         Self {
             settings,
@@ -72,6 +98,8 @@ impl App {
             chat,
             catalog,
             sales,
+            bus,
+            redis,
             agent,
             extra_tasks: TaskRegistry::default(),
             late_runs,
@@ -83,7 +111,15 @@ impl App {
     pub fn with_tasks(mut self, tasks: TaskRegistry) -> Self {
         self.extra_tasks = tasks;
         (self.runs, self.chat) =
-            services(&self.settings, &self.store, &self.agent, &self.extra_tasks, &self.catalog, &self.uploads);
+            services(
+            &self.settings,
+            &self.store,
+            &self.agent,
+            &self.extra_tasks,
+            &self.catalog,
+            &self.uploads,
+            &self.bus,
+        );
         *self.late_runs.write().unwrap_or_else(|e| e.into_inner()) = Some(self.runs.clone());
         self
     }
@@ -98,7 +134,15 @@ impl App {
             agent::chat::Agent::new(self.agent.llm(), Arc::new(tools), executor, agent::chat::AgentConfig::default());
         self.agent = Arc::new(agent);
         (self.runs, self.chat) =
-            services(&self.settings, &self.store, &self.agent, &self.extra_tasks, &self.catalog, &self.uploads);
+            services(
+            &self.settings,
+            &self.store,
+            &self.agent,
+            &self.extra_tasks,
+            &self.catalog,
+            &self.uploads,
+            &self.bus,
+        );
         self
     }
 
@@ -110,13 +154,62 @@ impl App {
         let migrations =
             database && matches!(tokio::time::timeout(deadline, self.store.migrations_applied()).await, Ok(Ok(true)));
         let objects = matches!(tokio::time::timeout(deadline, self.objects.ping()).await, Ok(Ok(())));
-        Readiness { database, migrations, objects }
+        let redis = match &self.redis {
+            None => RedisStatus::NotConfigured,
+            Some(link) if link.ping().await => RedisStatus::Up,
+            Some(_) => RedisStatus::Down,
+        };
+        Readiness { database, migrations, objects, redis, redis_fail_mode: self.settings.redis_fail_mode }
+    }
+
+    /// Starts what connects this instance to the others until `stopped`: the Redis probe, the
+    /// bus relay, and the listeners that turn other instances' announcements into local action
+    /// (wake a worker, forget a revoked credential).
+    pub fn spawn_coordination(&self, stopped: tokio::sync::watch::Receiver<bool>) {
+        if let Some(link) = &self.redis {
+            tokio::spawn(link.clone().probe(stopped.clone()));
+        }
+        tokio::spawn(self.bus.clone().relay(stopped.clone()));
+        let mut wake = self.bus.subscribe(topics::RUNS_WAKE);
+        let runs = self.runs.clone();
+        let mut stop = stopped.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    received = wake.recv() => match received {
+                        Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => runs.wake_workers(),
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                    },
+                    _ = stop.changed() => return,
+                }
+            }
+        });
+        let mut revoked = self.bus.subscribe(topics::AUTH_REVOKED);
+        let auth = self.auth.clone();
+        let mut stop = stopped;
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    received = revoked.recv() => match received {
+                        Ok(payload) => {
+                            if let Ok(revocation) = payload.parse() {
+                                auth.forget(&revocation);
+                            }
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                    },
+                    _ = stop.changed() => return,
+                }
+            }
+        });
     }
 
     /// Periodic housekeeping shared by every instance: expired sessions, stale throttle rows, idle
     /// limiter keys and upload leftovers, so nothing grows without bound.
     pub async fn housekeeping(&self) -> Result<u64> {
         self.limiter.shrink().await;
+        self.bus.prune();
         let purged = self.auth.purge_expired().await?;
         let due = {
             let mut last = self.last_reconcile.lock().unwrap_or_else(|e| e.into_inner());
@@ -160,6 +253,7 @@ fn services(
     extra: &TaskRegistry,
     catalog: &crate::catalog::CatalogService,
     uploads: &UploadService,
+    bus: &Bus,
 ) -> (agent::runs::RunService, crate::chat::ChatService) {
     let orders = crate::orders::OrderDeps {
         store: store.clone(),
@@ -171,8 +265,10 @@ fn services(
         .clone()
         .with(Arc::new(crate::AgentTask::new(agent.clone(), store.clone())))
         .with(Arc::new(crate::orders::ProcessOrder::new(orders)));
-    let runs = agent::runs::RunService::new(store.clone(), tasks, settings.work_interrupt_ttl);
+    let runs = agent::runs::RunService::new(store.clone(), tasks, settings.work_interrupt_ttl)
+        .with_signals(Arc::new(BusSignals(bus.clone())));
     let budget = agent.has_model().then_some(settings.llm_daily_token_budget);
-    let chat = crate::chat::ChatService::new(store.clone(), agent.clone(), budget, settings.work_interrupt_ttl);
+    let chat =
+        crate::chat::ChatService::new(store.clone(), agent.clone(), budget, settings.work_interrupt_ttl, bus.clone());
     (runs, chat)
 }

@@ -42,5 +42,11 @@ pub async fn app(sink: Sink, migrate: bool) -> Result<(App, LogGuard), ExitCode>
         tracing::error!(error = %err, url = %settings.object_store_url, "cannot open the object store");
         ExitCode::FAILURE
     })?;
+    if let Some(url) = &settings.redis_url
+        && app::coord::RedisLink::open(url).is_err()
+    {
+        tracing::error!("REDIS_URL is not a usable Redis address");
+        return Err(ExitCode::from(2));
+    }
     Ok((App::new(settings, store, objects), guard))
 }

@@ -22,6 +22,7 @@ impl Settings {
             "AWS_ACCESS_KEY_ID": self.s3.access_key_id,
             "AWS_SECRET_ACCESS_KEY": self.s3.secret_access_key.as_ref().map(|_| REDACTED),
             "REDIS_URL": self.redis_url.as_ref().map(|_| REDACTED),
+            "REDIS_FAIL_MODE": self.redis_fail_mode.as_str(),
             "LLM_BASE_URL": self.llm.as_ref().map(|l| l.base_url.clone()),
             "LLM_MODEL": self.llm.as_ref().map(|l| l.model.clone()),
             "LLM_DAILY_TOKEN_BUDGET": self.llm_daily_token_budget,

@@ -159,6 +159,7 @@ pub async fn start(
         None => None,
     };
     spawn_housekeeping(app.clone(), stopped.clone());
+    app.spawn_coordination(stopped.clone());
     agent::runs::RunEngine::spawn(
         app.runs.clone(),
         agent::runs::EngineConfig::new(app.settings.work_interrupt_ttl, app.settings.work_lease),

@@ -12,11 +12,12 @@ use store::{RunRecord, Store};
 pub struct RunContext {
     pub run: RunRecord,
     store: Arc<dyn Store>,
+    signals: Arc<dyn super::RunSignals>,
 }
 
 impl RunContext {
-    pub(crate) fn new(run: RunRecord, store: Arc<dyn Store>) -> Self {
-        Self { run, store }
+    pub(crate) fn new(run: RunRecord, store: Arc<dyn Store>, signals: Arc<dyn super::RunSignals>) -> Self {
+        Self { run, store, signals }
     }
 
     pub fn input(&self) -> &Value {
@@ -36,7 +37,9 @@ impl RunContext {
     /// Appends a progress event to the run's log.
     pub async fn progress(&self, done: u64, total: u64, note: &str) -> Result<()> {
         let data = json!({"done": done, "total": total, "note": note});
-        self.store.report_run_progress(self.run.id, &data, Utc::now()).await.map(|_| ())
+        self.store.report_run_progress(self.run.id, &data, Utc::now()).await?;
+        self.signals.run_changed(self.run.id);
+        Ok(())
     }
 
     /// Applies a side effect at most once per (run, `step`): when a replayed execution reaches

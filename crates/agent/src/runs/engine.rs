@@ -98,6 +98,7 @@ async fn execute(service: &RunService, config: &EngineConfig, worker: &str, run:
             match store.transition_run(id, RunStatus::Running, event, Some(worker), &change, Utc::now()).await {
                 Ok(true) => {
                     let _ = store.append_run_event(id, kind, &data, Utc::now()).await;
+                    service.signals.run_changed(id);
                 }
                 Ok(false) => {
                     tracing::info!(run_id = %id, "run changed meanwhile (cancelled or re-claimed); outcome dropped")
@@ -117,8 +118,9 @@ async fn execute(service: &RunService, config: &EngineConfig, worker: &str, run:
         return;
     };
     let _ = store.append_run_event(id, "running", &json!({"attempt": run.attempts}), Utc::now()).await;
+    service.signals.run_changed(id);
     let heartbeat = tokio::spawn(renew(store.clone(), id, worker.to_owned(), config.lease));
-    let mut ctx = RunContext::new(run, store.clone());
+    let mut ctx = RunContext::new(run, store.clone(), service.signals.clone());
     let outcome = std::panic::AssertUnwindSafe(task.execute(&mut ctx)).catch_unwind().await;
     heartbeat.abort();
     let Ok(outcome) = outcome else {
@@ -190,6 +192,7 @@ async fn sweep(service: RunService, every: Duration, mut stopped: watch::Receive
                         for id in expired {
                             tracing::info!(run_id = %id, "run expired waiting for a person");
                             let _ = service.store.append_run_event(id, "expired", &json!({}), Utc::now()).await;
+                            service.signals.run_changed(id);
                         }
                     }
                     Err(err) => tracing::warn!(error = %err, "expiring runs failed"),

@@ -6,9 +6,11 @@
 mod context;
 mod engine;
 mod service;
+mod signals;
 mod task;
 
 pub use context::{RunContext, effect_key};
 pub use engine::{EngineConfig, RunEngine};
 pub use service::{RunService, RunView};
+pub use signals::{NoSignals, RunSignals};
 pub use task::{StepOutcome, Task, TaskRegistry};

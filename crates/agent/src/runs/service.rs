@@ -10,7 +10,7 @@ use store::{NewRun, RunChange, RunEventRecord, RunRecord, Store};
 use tokio::sync::Notify;
 use uuid::Uuid;
 
-use super::TaskRegistry;
+use super::{NoSignals, RunSignals, TaskRegistry};
 
 /// A run as its owner sees it.
 pub type RunView = RunRecord;
@@ -23,6 +23,7 @@ pub struct RunService {
     pub(crate) ttl: Duration,
     /// Wakes an idle worker of this instance when there is new work, instead of its next poll.
     pub(crate) wake: Arc<Notify>,
+    pub(crate) signals: Arc<dyn RunSignals>,
 }
 
 fn not_waiting() -> Error {
@@ -31,7 +32,18 @@ fn not_waiting() -> Error {
 
 impl RunService {
     pub fn new(store: Arc<dyn Store>, tasks: TaskRegistry, ttl: Duration) -> Self {
-        Self { store, tasks, ttl, wake: Arc::default() }
+        Self { store, tasks, ttl, wake: Arc::default(), signals: Arc::new(NoSignals) }
+    }
+
+    /// Tells `signals` about new work and grown event logs (the app shares them across instances).
+    pub fn with_signals(mut self, signals: Arc<dyn RunSignals>) -> Self {
+        self.signals = signals;
+        self
+    }
+
+    /// Wakes an idle worker of this instance (another instance announced work).
+    pub fn wake_workers(&self) {
+        self.wake.notify_one();
     }
 
     pub fn task_names(&self) -> Vec<&'static str> {
@@ -64,6 +76,8 @@ impl RunService {
         self.store.append_run_event(run.id, "queued", &json!({"task": run.task}), Utc::now()).await?;
         tracing::info!(run_id = %run.id, task = %run.task, owner = %caller.id, "run queued");
         self.wake.notify_one();
+        self.signals.work_available();
+        self.signals.run_changed(run.id);
         Ok(run)
     }
 
@@ -99,6 +113,8 @@ impl RunService {
         self.store.append_run_event(id, "answer", &json!({"by": caller.id, "answer": answer}), Utc::now()).await?;
         tracing::info!(run_id = %id, by = %caller.id, "run resumed");
         self.wake.notify_one();
+        self.signals.work_available();
+        self.signals.run_changed(id);
         self.get(caller, id).await
     }
 
@@ -119,6 +135,7 @@ impl RunService {
             {
                 self.store.append_run_event(id, "cancelled", &json!({"by": caller.id}), Utc::now()).await?;
                 tracing::info!(run_id = %id, by = %caller.id, "run cancelled");
+                self.signals.run_changed(id);
                 return self.get(caller, id).await;
             }
         }

@@ -4,6 +4,7 @@ mod audit;
 mod cache;
 mod keys;
 mod password;
+mod revocation;
 mod secrets;
 mod service;
 mod throttle;
@@ -11,6 +12,7 @@ mod tickets;
 mod token;
 
 pub use keys::{API_KEY_PREFIX, ApiKeyCreated};
+pub use revocation::Revocation;
 pub use service::{AuthService, LoginOk, NewUserInput};
 pub use throttle::ThrottlePolicy;
 pub use tickets::{WS_TICKET_PREFIX, WS_TICKET_TTL};

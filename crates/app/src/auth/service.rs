@@ -15,6 +15,7 @@ use uuid::Uuid;
 use super::cache::PrincipalCache;
 use super::keys::{self, ApiKeyCreated};
 use super::password::{MAX_PASSWORD_BYTES, Passwords};
+use super::revocation::Revocation;
 use super::secrets::DerivedKeys;
 use super::throttle::{ThrottlePolicy, ip_key, user_key};
 use super::token;
@@ -34,6 +35,8 @@ pub(super) struct Inner {
     pub(super) keys: DerivedKeys,
     passwords: Passwords,
     cache: PrincipalCache,
+    /// Announces revocations so every instance forgets the credential at once.
+    bus: crate::coord::Bus,
     token_ttl: Duration,
     policy: ThrottlePolicy,
 }
@@ -58,13 +61,14 @@ fn invalid_credentials() -> Error {
 }
 
 impl AuthService {
-    pub fn new(store: Arc<dyn Store>, settings: &Settings) -> Self {
+    pub fn new(store: Arc<dyn Store>, settings: &Settings, bus: crate::coord::Bus) -> Self {
         Self {
             inner: Arc::new(Inner {
                 store,
                 keys: DerivedKeys::from_secret(&settings.auth_secret),
                 passwords: Passwords::new(),
                 cache: PrincipalCache::default(),
+                bus,
                 token_ttl: settings.auth_token_ttl,
                 policy: ThrottlePolicy::default(),
             }),
@@ -224,12 +228,44 @@ impl AuthService {
         Ok(principal)
     }
 
+    /// Whether the credential behind `principal` still stands (not revoked, expired or
+    /// disabled), read from the store: for connections that outlive a single request.
+    pub async fn still_valid(&self, principal: &Principal) -> Result<bool> {
+        let now = Utc::now();
+        Ok(match principal.credential {
+            Credential::LoginToken { session_id } => self
+                .inner
+                .store
+                .login_session(session_id)
+                .await?
+                .is_some_and(|s| !s.revoked && !s.user_disabled && s.expires_at > now),
+            Credential::ApiKey { key_id } => {
+                self.inner.store.api_key_by_id(key_id).await?.is_some_and(|k| k.is_live(now))
+            }
+        })
+    }
+
+    /// Applies a revocation announced by any instance (this one included) to this cache.
+    pub fn forget(&self, revocation: &Revocation) {
+        match revocation {
+            Revocation::LoginToken(session_id) => {
+                self.inner.cache.forget(Credential::LoginToken { session_id: *session_id })
+            }
+            Revocation::ApiKey(name) => self.inner.cache.forget_key_named(name),
+        }
+    }
+
+    fn announce(&self, revocation: &Revocation) {
+        self.inner.bus.publish(crate::coord::topics::AUTH_REVOKED, &revocation.to_string());
+    }
+
     /// Revokes the login token that authenticated `principal`.
     pub async fn logout(&self, principal: &Principal) -> Result<()> {
         match principal.credential {
             Credential::LoginToken { session_id } => {
                 self.inner.store.revoke_login_session(session_id, Utc::now()).await?;
                 self.inner.cache.forget(principal.credential);
+                self.announce(&Revocation::LoginToken(session_id));
                 tracing::info!(user_id = %principal.id, %session_id, "logout");
                 self.audit_logout(principal).await;
                 Ok(())
@@ -329,6 +365,7 @@ impl AuthService {
             return Err(Error::not_found("live API key"));
         }
         self.inner.cache.forget_key_named(name);
+        self.announce(&Revocation::ApiKey(name.to_owned()));
         tracing::info!(name, "API key revoked");
         self.audit_key_revoked(actor, name).await;
         Ok(())

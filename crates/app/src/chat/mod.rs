@@ -3,7 +3,9 @@
 //! day are capped; a change the agent proposes waits for a person's bound approval.
 
 mod approvals;
+mod live;
 mod service;
 
 pub use approvals::{CHAT_APPROVAL_TTL, Verdict};
+pub use live::{SessionEvent, TurnDone};
 pub use service::{ChatService, PendingTurn, Turn};

@@ -20,23 +20,42 @@ pub struct ChatService {
     /// LLM tokens per principal per UTC day; None without a model (the offline assistant is free).
     daily_budget: Option<u64>,
     pub(super) approval_ttl: chrono::Duration,
+    /// Where replies are announced as they are written, for the session's other followers.
+    live: crate::coord::Bus,
 }
 
 /// What the assistant answered.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Turn {
     pub seq: u64,
     pub content: String,
     /// Set when the model degraded (`llm_timeout`, …): the content then says so plainly.
-    pub degraded: Option<&'static str>,
+    pub degraded: Option<String>,
     /// A change proposed for approval: tool, arguments and the hash an approval must match.
     pub pending_approval: Option<Value>,
 }
 
 impl ChatService {
-    pub fn new(store: Arc<dyn Store>, agent: Arc<Agent>, daily_budget: Option<u64>, wait: std::time::Duration) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        agent: Arc<Agent>,
+        daily_budget: Option<u64>,
+        wait: std::time::Duration,
+        live: crate::coord::Bus,
+    ) -> Self {
         let wait = chrono::Duration::from_std(wait).unwrap_or(super::CHAT_APPROVAL_TTL);
-        Self { store, agent, daily_budget, approval_ttl: wait.min(super::CHAT_APPROVAL_TTL) }
+        Self { store, agent, daily_budget, approval_ttl: wait.min(super::CHAT_APPROVAL_TTL), live }
+    }
+
+    /// Follows the session's replies as they are written, on any instance: check the caller may
+    /// read the session first.
+    pub async fn follow(
+        &self,
+        caller: &Principal,
+        id: Uuid,
+    ) -> Result<tokio::sync::broadcast::Receiver<std::sync::Arc<str>>> {
+        self.get(caller, id).await?;
+        Ok(self.live.subscribe(&crate::coord::topics::session(id)))
     }
 
     pub async fn create(&self, caller: &Principal, mode: &str, title: Option<String>) -> Result<ChatSessionRecord> {
@@ -140,10 +159,29 @@ impl PendingTurn {
     pub async fn finish(self, deltas: Option<&Deltas>) -> Result<Turn> {
         let Self { service, caller, session_id, content, history } = self;
         let today = Utc::now().date_naive();
-        let outcome = service.agent.respond(&caller, &history, &content, today, deltas).await;
+        let topic = crate::coord::topics::session(session_id);
+        // Streamed deltas go to this turn's own client and to the session's followers everywhere
+        // (a turn asked for without streaming announces only its stored reply).
+        let outcome = match deltas {
+            Some(client) => {
+                let (tee, mut written) = tokio::sync::mpsc::channel::<String>(32);
+                let (bus, client, tee_topic) = (service.live.clone(), client.clone(), topic.clone());
+                let relay = tokio::spawn(async move {
+                    while let Some(text) = written.recv().await {
+                        bus.publish(&tee_topic, &super::live::SessionEvent::delta(&text));
+                        let _ = client.send(text).await;
+                    }
+                });
+                let outcome = service.agent.respond(&caller, &history, &content, today, Some(&tee)).await;
+                drop(tee);
+                let _ = relay.await;
+                outcome
+            }
+            None => service.agent.respond(&caller, &history, &content, today, None).await,
+        };
         let (text, degraded, pending, tokens) = match outcome {
             TurnOutcome::Reply { text, tokens } => (text, None, None, tokens),
-            TurnOutcome::Degraded { code, text, tokens } => (text, Some(code), None, tokens),
+            TurnOutcome::Degraded { code, text, tokens } => (text, Some(code.to_owned()), None, tokens),
             TurnOutcome::NeedsApproval { text, call, tokens } => {
                 let proposal = service.propose(&caller, session_id, &call).await?;
                 (text, None, Some(super::approvals::describe(&proposal)), tokens)
@@ -157,7 +195,9 @@ impl PendingTurn {
             _ => Some(json!({"degraded": degraded, "pending_approval": pending})),
         };
         let seq = service.store.append_message(session_id, "assistant", &text, meta.as_ref(), Utc::now()).await?;
-        Ok(Turn { seq, content: text, degraded, pending_approval: pending })
+        let turn = Turn { seq, content: text, degraded, pending_approval: pending };
+        service.live.publish(&topic, &super::live::SessionEvent::done(&turn));
+        Ok(turn)
     }
 }
 

@@ -50,6 +50,7 @@ impl RateLimiter for LocalRateLimiter {
                     remaining,
                     reset: self.refill(self.limit - remaining.min(self.limit)),
                     retry_after: None,
+                    unavailable: false,
                 }
             }
             Err(not_until) => {
@@ -60,6 +61,7 @@ impl RateLimiter for LocalRateLimiter {
                     remaining: 0,
                     reset: self.refill(self.limit),
                     retry_after: Some(wait),
+                    unavailable: false,
                 }
             }
         }

@@ -3,6 +3,7 @@
 
 mod local;
 mod penalty;
+mod shared;
 
 use std::fmt;
 use std::net::IpAddr;
@@ -13,6 +14,7 @@ use uuid::Uuid;
 
 pub use local::LocalRateLimiter;
 pub use penalty::PenaltyBox;
+pub use shared::SharedRateLimiter;
 
 /// The outcome of one check, with what the IETF `RateLimit-*` headers need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +26,9 @@ pub struct RateDecision {
     pub reset: Duration,
     /// Set when refused: how long until one more request would pass.
     pub retry_after: Option<Duration>,
+    /// Refused because the shared counter is unreachable and the limits fail closed: the answer
+    /// is `unavailable`, not `rate_limited`, and the caller is not to blame for it.
+    pub unavailable: bool,
 }
 
 /// Whose budget a request counts against: an authenticated principal's, or else its address's.

@@ -99,7 +99,11 @@ pub async fn run(command: AdminCommand) -> ExitCode {
             })
         }
         AdminCommand::RevokeKey { name } => {
-            app.auth.revoke_api_key(&name).await.map(|()| vec![format!("revoked API key {name}")])
+            let revoked = app.auth.revoke_api_key(&name).await;
+            // Running servers learn of it through the bus before this process exits (they would
+            // otherwise notice within their cache's lifetime, and open sockets within a minute).
+            app.bus.flush(std::time::Duration::from_secs(2)).await;
+            revoked.map(|()| vec![format!("revoked API key {name}")])
         }
     };
     match result {

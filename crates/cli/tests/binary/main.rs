@@ -6,5 +6,7 @@ mod commands;
 mod config;
 mod durable;
 mod import;
+mod scale_out;
 mod serve;
+mod shared_services;
 mod support;

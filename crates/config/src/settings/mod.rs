@@ -70,6 +70,8 @@ pub struct Settings {
     pub object_store_url: String,
     pub s3: S3Settings,
     pub redis_url: Option<SecretString>,
+    /// What shared limits do while Redis cannot be reached.
+    pub redis_fail_mode: RedisFailMode,
     pub llm: Option<LlmSettings>,
     pub upload_max_bytes: u64,
     /// Sniffed kinds accepted for upload (canonical names: xlsx, xls, pdf, png, jpeg, webp, text).
@@ -106,6 +108,23 @@ pub struct Settings {
     pub log_filter: String,
     /// True when a `.env` file was merged in (only ever in `dev`).
     pub dotenv_loaded: bool,
+}
+
+/// While Redis is unreachable: `Open` falls back to each instance's own limits (so a limit still
+/// holds, only per instance), `Closed` refuses limited requests with 503 until Redis is back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedisFailMode {
+    Open,
+    Closed,
+}
+
+impl RedisFailMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RedisFailMode::Open => "open",
+            RedisFailMode::Closed => "closed",
+        }
+    }
 }
 
 /// Collects every problem instead of stopping at the first, so one run shows them all.
@@ -197,6 +216,16 @@ impl Settings {
                 p.0.push("REDIS_URL: must start with redis:// or rediss://".into());
             }
         }
+
+        let redis_fail_mode = match env.get("REDIS_FAIL_MODE").map(|v| v.trim().to_ascii_lowercase()) {
+            None => RedisFailMode::Open,
+            Some(v) if v == "open" => RedisFailMode::Open,
+            Some(v) if v == "closed" => RedisFailMode::Closed,
+            Some(_) => {
+                p.0.push("REDIS_FAIL_MODE: must be open or closed".into());
+                RedisFailMode::Open
+            }
+        };
 
         let llm_api_key = p.take(secret::read(&env, "LLM_API_KEY")).flatten();
         let llm = match (env.get("LLM_BASE_URL"), env.get("LLM_MODEL")) {
@@ -320,6 +349,7 @@ impl Settings {
             object_store_url: object_store_url.expect("validated"),
             s3,
             redis_url,
+            redis_fail_mode,
             llm,
             upload_max_bytes,
             upload_allowed_types,

@@ -80,7 +80,9 @@ pub async fn require_principal(State(app): State<App>, mut req: Request, next: N
                 r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
                 r
             } else {
-                if let Some(wait) = decision.retry_after {
+                if let Some(wait) = decision.retry_after
+                    && !decision.unavailable
+                {
                     app.penalties.penalise(address, wait);
                 }
                 rate_limited(&decision)
@@ -130,7 +132,11 @@ fn rate_limited_for(wait: std::time::Duration) -> Response {
 }
 
 fn rate_limited(decision: &RateDecision) -> Response {
-    let mut err = Error::new(ErrorCode::RateLimited, "too many requests; slow down");
+    let mut err = if decision.unavailable {
+        Error::new(ErrorCode::Unavailable, "the service cannot count requests right now; try again shortly")
+    } else {
+        Error::new(ErrorCode::RateLimited, "too many requests; slow down")
+    };
     if let Some(after) = decision.retry_after {
         err = err.with_retry_after(after);
     }

@@ -206,7 +206,7 @@ fn reply(session_id: Uuid, turn: app::chat::Turn) -> Reply {
             meta: None,
             created_at: Utc::now(),
         },
-        degraded: turn.degraded.map(str::to_owned),
+        degraded: turn.degraded,
         pending_approval: turn.pending_approval,
     }
 }

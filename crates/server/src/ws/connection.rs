@@ -39,6 +39,11 @@ struct Session {
     caller: Principal,
     outbox: Outbox,
     subscriptions: JoinSet<()>,
+    /// Sessions followed here: their replies arrive through the subscription, also for this
+    /// socket's own `chat.send`, so they are not sent twice.
+    followed_sessions: std::collections::HashSet<Uuid>,
+    /// The credential guard, aborted with the socket.
+    _guard: tokio::task::JoinSet<()>,
 }
 
 /// Resolves when the server begins shutting down; never when there is no server to stop it.
@@ -51,7 +56,16 @@ async fn shutdown(mut stopped: watch::Receiver<bool>) {
 pub(crate) async fn run(mut socket: WebSocket, connection: Connection) {
     let Connection { app, caller, request_id, stopped, slot } = connection;
     let (outbox, mut inbox) = Outbox::new(request_id.clone());
-    let mut session = Session { app, caller, outbox, subscriptions: JoinSet::new() };
+    let mut guard = JoinSet::new();
+    guard.spawn(subscription::guard(app.clone(), caller.clone(), outbox.clone()));
+    let mut session = Session {
+        app,
+        caller,
+        outbox,
+        subscriptions: JoinSet::new(),
+        followed_sessions: Default::default(),
+        _guard: guard,
+    };
     let mut bucket = TokenBucket::new(FRAMES_PER_SECOND, FRAME_BURST);
     let stopping = shutdown(stopped);
     tokio::pin!(stopping);
@@ -141,7 +155,9 @@ impl Session {
                 self.outbox.push(frames::pong());
                 Ok(())
             }
-            ClientFrame::Subscribe { run_id } => self.subscribe(run_id).await,
+            ClientFrame::Subscribe { run_id: Some(run_id), .. } => self.subscribe(run_id).await,
+            ClientFrame::Subscribe { session_id: Some(session_id), .. } => self.follow_session(session_id).await,
+            ClientFrame::Subscribe { .. } => Ok(()),
             ClientFrame::RunStart { task, input, upload_ids } => {
                 crate::routes::start_run(&self.app, &self.caller, &task, input, upload_ids, None).await.map(|run| {
                     // The acknowledgement: a progress frame at 0 of 0 noted "queued", carrying the
@@ -174,18 +190,42 @@ impl Session {
         }
         let pending = self.app.chat.begin(&self.caller, session_id, content).await?;
         // Deltas go to the outbox as the model writes them; the outbox's own bound drops a client
-        // too slow to read them.
+        // too slow to read them. A followed session gets them through its subscription instead.
+        let followed = self.followed_sessions.contains(&session_id);
         let (deltas, mut received) = tokio::sync::mpsc::channel::<String>(32);
         let outbox = self.outbox.clone();
         let forward = tokio::spawn(async move {
             while let Some(text) = received.recv().await {
-                outbox.push(frames::message_delta(session_id, &text));
+                if !followed {
+                    outbox.push(frames::message_delta(session_id, &text));
+                }
             }
         });
         let turn = pending.finish(Some(&deltas)).await;
         drop(deltas);
         let _ = forward.await;
-        self.outbox.push(frames::message_done(session_id, &turn?));
+        let turn = turn?;
+        if !followed {
+            self.outbox.push(frames::message_done(session_id, &(&turn).into()));
+        }
+        Ok(())
+    }
+
+    async fn follow_session(&mut self, session_id: Uuid) -> domain::Result<()> {
+        while self.subscriptions.try_join_next().is_some() {}
+        if self.followed_sessions.contains(&session_id) {
+            return Ok(());
+        }
+        if self.subscriptions.len() >= MAX_SUBSCRIPTIONS {
+            return Err(domain::Error::new(
+                ErrorCode::RateLimited,
+                format!("at most {MAX_SUBSCRIPTIONS} runs or sessions can be followed on one connection"),
+            ));
+        }
+        // Another user's session answers `not_found`, like a missing one.
+        let replies = self.app.chat.follow(&self.caller, session_id).await?;
+        self.followed_sessions.insert(session_id);
+        self.subscriptions.spawn(subscription::follow_session(replies, session_id, self.outbox.clone()));
         Ok(())
     }
 

@@ -13,8 +13,9 @@ pub(crate) enum ClientFrame {
     /// A struct variant (not a unit one) so that extra fields are refused here too.
     #[serde(rename = "ping")]
     Ping {},
+    /// Either a run's events or a chat session's replies (exactly one of the two ids).
     #[serde(rename = "subscribe")]
-    Subscribe { run_id: Uuid },
+    Subscribe { run_id: Option<Uuid>, session_id: Option<Uuid> },
     #[serde(rename = "run.start")]
     RunStart {
         task: String,
@@ -57,7 +58,14 @@ pub(crate) fn parse(text: &str) -> Result<ClientFrame, Refusal> {
         return Err(Refusal { code: UNKNOWN_TYPE, message: "unknown frame type" });
     }
     // serde's own message could quote the client's input back; a fixed one cannot.
-    serde_json::from_value(value).map_err(|_| malformed("missing, extra or mistyped fields for this frame type"))
+    let frame =
+        serde_json::from_value(value).map_err(|_| malformed("missing, extra or mistyped fields for this frame type"))?;
+    if let ClientFrame::Subscribe { run_id, session_id } = &frame
+        && run_id.is_some() == session_id.is_some()
+    {
+        return Err(malformed("`subscribe` names either a `run_id` or a `session_id`"));
+    }
+    Ok(frame)
 }
 
 pub(crate) fn pong() -> Value {
@@ -80,7 +88,7 @@ pub(crate) fn message_delta(session_id: Uuid, text: &str) -> Value {
     json!({"type": "message.delta", "session_id": session_id, "text": text})
 }
 
-pub(crate) fn message_done(session_id: Uuid, turn: &app::chat::Turn) -> Value {
+pub(crate) fn message_done(session_id: Uuid, turn: &app::chat::TurnDone) -> Value {
     json!({
         "type": "message.done",
         "session_id": session_id,
@@ -104,8 +112,14 @@ mod tests {
         assert_eq!(parse(r#"{"type":"ping"}"#), Ok(ClientFrame::Ping {}));
         assert_eq!(
             parse(&format!(r#"{{"type":"subscribe","run_id":"{id}"}}"#)),
-            Ok(ClientFrame::Subscribe { run_id: id })
+            Ok(ClientFrame::Subscribe { run_id: Some(id), session_id: None })
         );
+        assert_eq!(
+            parse(&format!(r#"{{"type":"subscribe","session_id":"{id}"}}"#)),
+            Ok(ClientFrame::Subscribe { run_id: None, session_id: Some(id) })
+        );
+        let both = format!(r#"{{"type":"subscribe","run_id":"{id}","session_id":"{id}"}}"#);
+        assert_eq!(parse(&both).unwrap_err().code, MALFORMED_FRAME);
         assert_eq!(
             parse(r#"{"type":"run.start","task":"t"}"#),
             Ok(ClientFrame::RunStart { task: "t".into(), input: json!({}), upload_ids: None })

@@ -21,6 +21,7 @@ pub(crate) const FLOODING: Close = Close { code: POLICY_VIOLATION, reason: "too 
 pub(crate) const SLOW_CONSUMER: Close = Close { code: POLICY_VIOLATION, reason: "not reading fast enough" };
 pub(crate) const SHUTTING_DOWN: Close = Close { code: 1001, reason: "server shutting down" };
 pub(crate) const IDLE: Close = Close { code: 1000, reason: "idle" };
+pub(crate) const REVOKED: Close = Close { code: POLICY_VIOLATION, reason: "credential revoked" };
 pub(crate) const TOO_BIG: Close = Close { code: 1009, reason: "frame too large" };
 
 #[derive(Clone)]

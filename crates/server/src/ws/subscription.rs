@@ -1,22 +1,32 @@
-//! Following one run: its event log, polled from the store. Polling (rather than an in-process
-//! signal) is what lets a socket on one instance follow a run executing on another.
+//! Following a run (its event log, read from the store) or a chat session (its replies as they
+//! are written). A run's log is read when the bus says it grew, from whichever instance runs it,
+//! and on a slow timer besides, so a wake-up lost to a Redis outage only delays the client.
 
 use std::time::Duration;
 
 use app::App;
+use app::chat::SessionEvent;
+use app::coord::topics;
 use domain::Principal;
 use serde_json::Value;
+use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 
 use super::frames;
 use super::outbox::Outbox;
 
-const POLL_EVERY: Duration = Duration::from_millis(250);
+/// How often the log is read without a wake-up (runs on an instance without a shared bus).
+const POLL_EVERY: Duration = Duration::from_secs(1);
+/// Wake-ups closer than this are read together: a burst of progress costs one read.
+const COALESCE: Duration = Duration::from_millis(50);
 const BATCH: u32 = 100;
 
 /// Streams the run's events as frames until it has finished (ending with `run.done`), the
 /// connection goes away, or the run becomes unreadable.
 pub(crate) async fn follow(app: App, caller: Principal, run_id: Uuid, outbox: Outbox) {
+    // Subscribed before the first read, so nothing written in between goes unnoticed.
+    let topic = topics::run(run_id);
+    let mut wake = app.bus.subscribe(&topic);
     let mut after = 0;
     let mut quiet_terminal = 0u8;
     loop {
@@ -56,6 +66,67 @@ pub(crate) async fn follow(app: App, caller: Principal, run_id: Uuid, outbox: Ou
                 return;
             }
         }
-        tokio::time::sleep(POLL_EVERY).await;
+        tokio::time::sleep(COALESCE).await;
+        tokio::select! {
+            received = wake.recv() => {
+                if matches!(received, Err(RecvError::Closed)) {
+                    wake = app.bus.subscribe(&topic);
+                }
+            }
+            () = tokio::time::sleep(POLL_EVERY) => {}
+        }
+    }
+}
+
+/// Forwards a chat session's replies, written on any instance, as `message.delta` and
+/// `message.done` frames until the connection goes away.
+pub(crate) async fn follow_session(
+    mut replies: tokio::sync::broadcast::Receiver<std::sync::Arc<str>>,
+    session_id: Uuid,
+    outbox: Outbox,
+) {
+    loop {
+        let frame = match replies.recv().await {
+            Ok(payload) => match SessionEvent::parse(&payload) {
+                Some(SessionEvent::Delta { text }) => frames::message_delta(session_id, &text),
+                Some(SessionEvent::Done { turn }) => frames::message_done(session_id, &turn),
+                None => continue,
+            },
+            // Deltas skipped by a slow follower are not replayed; `message.done` carries the
+            // whole reply, so the client still ends with the right text.
+            Err(RecvError::Lagged(_)) => continue,
+            Err(RecvError::Closed) => return,
+        };
+        if !outbox.push(frame) {
+            return;
+        }
+    }
+}
+
+/// Closes the socket once the credential it was opened with stops standing: at once when any
+/// instance announces its revocation, and at the latest a minute after it expires or is revoked
+/// while the announcement was lost.
+pub(crate) async fn guard(app: App, caller: Principal, outbox: Outbox) {
+    const RECHECK_EVERY: Duration = Duration::from_secs(60);
+    let mut revoked = app.bus.subscribe(topics::AUTH_REVOKED);
+    let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK_EVERY, RECHECK_EVERY);
+    loop {
+        let concerned = tokio::select! {
+            received = revoked.recv() => match received {
+                Ok(payload) => payload.parse::<app::auth::Revocation>().is_ok_and(|r| r.concerns(&caller)),
+                // Missed announcements might have been ours.
+                Err(RecvError::Lagged(_)) => true,
+                Err(RecvError::Closed) => {
+                    revoked = app.bus.subscribe(topics::AUTH_REVOKED);
+                    false
+                }
+            },
+            _ = recheck.tick() => true,
+        };
+        // A store that cannot answer is not a revocation: keep the socket and look again later.
+        if concerned && matches!(app.auth.still_valid(&caller).await, Ok(false)) {
+            outbox.close_with(super::outbox::REVOKED);
+            return;
+        }
     }
 }
