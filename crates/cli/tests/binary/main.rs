@@ -5,6 +5,8 @@ mod audit;
 mod commands;
 mod config;
 mod durable;
+mod faults;
 mod import;
+mod pg_cluster;
 mod serve;
 mod support;
