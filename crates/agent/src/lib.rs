@@ -6,6 +6,7 @@ pub mod approval;
 pub mod assistant;
 pub mod chat;
 pub mod llm;
+pub mod outage;
 pub mod tools;
 
 pub use approval::{Approval, ApprovalError, Origin, idempotency_key, needs_approval};

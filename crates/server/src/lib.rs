@@ -197,12 +197,18 @@ fn routes_metrics() -> Response {
 
 fn spawn_housekeeping(app: App, mut stopped: watch::Receiver<bool>) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        let every = Duration::from_secs(60);
+        let mut tick = tokio::time::interval(every);
+        // A database outage is logged when it begins and when it ends, not every minute.
+        let outage = agent::outage::Outage::new("housekeeping", every, every);
         loop {
             tokio::select! {
                 _ = tick.tick() => {
-                    if let Err(err) = app.housekeeping().await {
-                        tracing::warn!(error = %err, "housekeeping failed");
+                    match app.housekeeping().await {
+                        Ok(_) => outage.succeeded(),
+                        Err(err) => {
+                            outage.failed(&err);
+                        }
                     }
                 }
                 _ = stopped.changed() => break,

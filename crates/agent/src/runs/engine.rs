@@ -1,6 +1,8 @@
 //! Workers and the sweeper. A worker claims a run under a lease, renews the lease while the task
 //! executes, and records the outcome only while it still holds the lease; if the process dies,
-//! the lease lapses and another instance continues the run from its last checkpoint.
+//! the lease lapses and another instance continues the run from its last checkpoint. While the
+//! database is down, the workers back off (logging the outage once, not per attempt) and claim
+//! again as soon as it answers.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,11 +14,18 @@ use serde_json::json;
 use store::{RunChange, RunRecord};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tracing::Instrument as _;
 
 use super::{RunContext, RunService, StepOutcome};
+use crate::outage::Outage;
 
 /// A run claimed more often than this (crash loops, repeated outages) fails instead of looping.
 const MAX_ATTEMPTS: u32 = 5;
+
+/// The longest a worker waits between two failed claims. Each attempt against a database that is
+/// down already takes up to the pool's acquire timeout; a new run on this instance wakes the
+/// workers at once.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
@@ -48,16 +57,25 @@ impl RunEngine {
     /// Starts the workers and the sweeper; they stop when `stopped` turns true.
     pub fn spawn(service: RunService, config: EngineConfig, stopped: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
         let mut handles = Vec::new();
+        // One outage for all the workers, so they log it once between them.
+        let outage = Arc::new(Outage::new("run workers", config.poll, MAX_BACKOFF));
         for n in 0..config.workers {
             let worker = format!("{}/{n}", config.worker_id);
-            handles.push(tokio::spawn(work(service.clone(), config.clone(), worker, stopped.clone())));
+            let (service, config, outage) = (service.clone(), config.clone(), outage.clone());
+            handles.push(tokio::spawn(work(service, config, worker, outage, stopped.clone())));
         }
         handles.push(tokio::spawn(sweep(service, config.sweep_every, stopped)));
         handles
     }
 }
 
-async fn work(service: RunService, config: EngineConfig, worker: String, mut stopped: watch::Receiver<bool>) {
+async fn work(
+    service: RunService,
+    config: EngineConfig,
+    worker: String,
+    outage: Arc<Outage>,
+    mut stopped: watch::Receiver<bool>,
+) {
     loop {
         if *stopped.borrow() {
             break;
@@ -67,6 +85,7 @@ async fn work(service: RunService, config: EngineConfig, worker: String, mut sto
             now + chrono::Duration::from_std(config.lease).unwrap_or_else(|_| chrono::Duration::seconds(30));
         match service.store.claim_run(&worker, now, lease_until).await {
             Ok(Some(run)) => {
+                outage.succeeded();
                 tokio::select! {
                     () = execute(&service, &config, &worker, run) => {}
                     // Shutting down mid-run: stop here; the lease lapses and the run continues
@@ -75,6 +94,7 @@ async fn work(service: RunService, config: EngineConfig, worker: String, mut sto
                 }
             }
             Ok(None) => {
+                outage.succeeded();
                 tokio::select! {
                     () = service.wake.notified() => {}
                     () = tokio::time::sleep(config.poll) => {}
@@ -82,8 +102,12 @@ async fn work(service: RunService, config: EngineConfig, worker: String, mut sto
                 }
             }
             Err(err) => {
-                tracing::warn!(error = %err, "claiming a run failed");
-                tokio::time::sleep(config.poll).await;
+                let wait = outage.failed(&err);
+                tokio::select! {
+                    () = service.wake.notified() => {}
+                    () = tokio::time::sleep(wait) => {}
+                    _ = stopped.changed() => break,
+                }
             }
         }
     }
@@ -119,7 +143,9 @@ async fn execute(service: &RunService, config: &EngineConfig, worker: &str, run:
     };
     let _ = store.append_run_event(id, "running", &json!({"attempt": run.attempts}), Utc::now()).await;
     service.signals.run_changed(id);
-    let heartbeat = tokio::spawn(renew(store.clone(), id, worker.to_owned(), config.lease));
+    let heartbeat = tokio::spawn(
+        renew(store.clone(), id, worker.to_owned(), config.lease).instrument(tracing::info_span!("run", run_id = %id)),
+    );
     let mut ctx = RunContext::new(run, store.clone(), service.signals.clone());
     let outcome = std::panic::AssertUnwindSafe(task.execute(&mut ctx)).catch_unwind().await;
     heartbeat.abort();
@@ -165,17 +191,20 @@ async fn execute(service: &RunService, config: &EngineConfig, worker: &str, run:
 /// Renews the lease at a third of its length while the task executes.
 async fn renew(store: Arc<dyn store::Store>, id: uuid::Uuid, worker: String, lease: Duration) {
     let mut tick = tokio::time::interval(lease / 3);
+    let outage = Outage::new("lease renewal", lease / 3, lease / 3);
     tick.tick().await;
     loop {
         tick.tick().await;
         let until = Utc::now() + chrono::Duration::from_std(lease).unwrap_or_else(|_| chrono::Duration::seconds(30));
         match store.renew_lease(id, &worker, until).await {
-            Ok(true) => {}
+            Ok(true) => outage.succeeded(),
             Ok(false) => {
                 tracing::warn!(run_id = %id, "lease lost; another instance owns the run now");
                 break;
             }
-            Err(err) => tracing::warn!(run_id = %id, error = %err, "renewing a lease failed"),
+            Err(err) => {
+                outage.failed(&err);
+            }
         }
     }
 }
@@ -184,18 +213,22 @@ async fn renew(store: Arc<dyn store::Store>, id: uuid::Uuid, worker: String, lea
 /// every instance at once (the store's conditional update decides).
 async fn sweep(service: RunService, every: Duration, mut stopped: watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(every);
+    let outage = Outage::new("run sweeper", every, every);
     loop {
         tokio::select! {
             _ = tick.tick() => {
                 match service.store.expire_waiting_runs(Utc::now()).await {
                     Ok(expired) => {
+                        outage.succeeded();
                         for id in expired {
                             tracing::info!(run_id = %id, "run expired waiting for a person");
                             let _ = service.store.append_run_event(id, "expired", &json!({}), Utc::now()).await;
                             service.signals.run_changed(id);
                         }
                     }
-                    Err(err) => tracing::warn!(error = %err, "expiring runs failed"),
+                    Err(err) => {
+                        outage.failed(&err);
+                    }
                 }
             }
             _ = stopped.changed() => break,

@@ -12,13 +12,23 @@ use serde_json::{Value, json};
 
 use crate::support::{Served, http, run, stdout};
 
-const CUSTOMER: &str = "TOKO-MAJU";
+pub(crate) const CUSTOMER: &str = "TOKO-MAJU";
 
 /// A migrated database with a generated catalog, nothing in stock, one customer, and a staff API key.
 async fn prepare(dir: &Path, items: usize) -> (Vec<Item>, String) {
-    assert!(run(dir, &[], &["migrate"], None).status.success());
     let url = ::config::DatabaseUrl::Sqlite { path: dir.join("data/agent-team.db") };
-    let store = store::open(&url).await.unwrap();
+    prepare_on(dir, &[], &url, items).await
+}
+
+/// As [`prepare`], on the database `url` names (`vars` carry it to the binary).
+pub(crate) async fn prepare_on(
+    dir: &Path,
+    vars: &[(&str, &str)],
+    url: &::config::DatabaseUrl,
+    items: usize,
+) -> (Vec<Item>, String) {
+    assert!(run(dir, vars, &["migrate"], None).status.success());
+    let store = store::open(url).await.unwrap();
     let catalog: Vec<Item> = matching::synth::catalog(matching::synth::CATALOG_SEED, items)
         .into_iter()
         .map(|i| Item {
@@ -40,7 +50,7 @@ async fn prepare(dir: &Path, items: usize) -> (Vec<Item>, String) {
     store.import_stock(&empty, &actor, now).await.unwrap();
     let customer = Customer { code: CUSTOMER.into(), name: "Toko Maju".into(), price_list: None, salesperson: None };
     store.import_customers(&[customer], &actor, now).await.unwrap();
-    let made = run(dir, &[], &["admin", "create-key", "--name", "sari", "--role", "staff"], None);
+    let made = run(dir, vars, &["admin", "create-key", "--name", "sari", "--role", "staff"], None);
     assert!(made.status.success());
     let key = stdout(&made).lines().last().unwrap().trim().to_owned();
     (catalog, key)
@@ -57,7 +67,7 @@ async fn get_run(base: &str, key: &str, id: &str) -> Value {
 }
 
 /// Answers any question with the right SKUs until the run ends; returns the finished run.
-async fn finish(base: &str, key: &str, id: &str, right: &dyn Fn(u64) -> String) -> Value {
+pub(crate) async fn finish(base: &str, key: &str, id: &str, right: &dyn Fn(u64) -> String) -> Value {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let run = get_run(base, key, id).await;
@@ -86,7 +96,7 @@ async fn finish(base: &str, key: &str, id: &str, right: &dyn Fn(u64) -> String) 
     }
 }
 
-async fn start(base: &str, key: &str, text: &str) -> String {
+pub(crate) async fn start(base: &str, key: &str, text: &str) -> String {
     let started = http()
         .post(format!("{base}/api/v1/runs"))
         .bearer_auth(key)

@@ -30,3 +30,32 @@ fn is_transient(code: &str) -> bool {
         || code == "40P01"
         || code == "55P03"
 }
+
+#[cfg(test)]
+mod tests {
+    use domain::ErrorCode;
+
+    use super::*;
+
+    #[test]
+    fn a_server_that_is_going_or_coming_back_is_transient() {
+        // admin_shutdown (a fast shutdown ends the session), cannot_connect_now (starting up or
+        // shutting down), crash_shutdown, and the connection exceptions of class 08.
+        for code in ["57P01", "57P02", "57P03", "08000", "08001", "08003", "08006", "53300", "57014"] {
+            assert!(is_transient(code), "{code}");
+        }
+        for code in ["23505", "23503", "42P01", "22021", "XX000"] {
+            assert!(!is_transient(code), "{code}");
+        }
+    }
+
+    #[test]
+    fn a_pool_that_cannot_hand_out_a_connection_is_unavailable() {
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "connection refused");
+        for err in [sqlx::Error::PoolTimedOut, sqlx::Error::PoolClosed, sqlx::Error::Io(refused)] {
+            let mapped = db(err);
+            assert_eq!(mapped.code(), ErrorCode::Unavailable, "{mapped}");
+            assert!(!mapped.detail().contains("pool") && !mapped.detail().contains("refused"), "{mapped:?}");
+        }
+    }
+}
