@@ -289,11 +289,18 @@ async fn revocations_on_one_instance_hold_on_the_other_and_the_rate_limit_counts
         assert_eq!(response.status(), 200, "request {n} is within the quota");
         remaining.push(response.headers()["ratelimit-remaining"].to_str().unwrap().parse::<u32>().unwrap());
     }
-    assert!(remaining.windows(2).all(|w| w[1] < w[0]), "each instance sees the other's requests: {remaining:?}");
-    for base in [&a.base, &b.base] {
-        let response = http().get(format!("{base}/api/v1/me")).bearer_auth(&key).send().await.unwrap();
-        assert_eq!(response.status(), 429, "the 41st request is refused on either instance");
+    // Counted per instance, 20 requests each would leave about 20; one shared quota leaves about
+    // none (a request's worth comes back every 1.5 s, so a slow machine may see one or two).
+    assert!(remaining.windows(2).all(|w| w[1] <= w[0]), "{remaining:?}");
+    assert!(*remaining.last().unwrap() <= 3, "each instance counts the other's requests: {remaining:?}");
+    let mut refused = [false, false];
+    for _ in 0..5 {
+        for (n, base) in [&a.base, &b.base].into_iter().enumerate() {
+            let response = http().get(format!("{base}/api/v1/me")).bearer_auth(&key).send().await.unwrap();
+            refused[n] |= response.status() == 429;
+        }
     }
+    assert_eq!(refused, [true, true], "past the quota, both instances refuse");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
