@@ -8,6 +8,8 @@ mod durable;
 mod faults;
 mod import;
 mod pg_cluster;
+mod redis_faults;
+mod redis_server;
 mod scale_out;
 mod serve;
 mod shared_services;
