@@ -12,10 +12,13 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Args;
+use config::Settings;
 use domain::{Error, ErrorCode};
 use store::backup::{self, BackupSummary, Database};
+use store::objects::ObjectStore;
 
 use crate::logging::Sink;
 use crate::wiring;
@@ -40,13 +43,9 @@ pub async fn backup(args: BackupArgs) -> ExitCode {
         Ok(wired) => wired,
         Err(code) => return code,
     };
-    let db = match Database::open_existing(&settings.database_url).await {
-        Ok(db) => db,
-        Err(err) => return failed("cannot open the database", &err),
-    };
-    let objects = match store::objects::open(&settings.object_store_url, &settings.s3).await {
-        Ok(objects) => objects,
-        Err(err) => return failed("cannot open the object store", &err),
+    let (db, objects) = match stores(&settings, false).await {
+        Ok(stores) => stores,
+        Err(code) => return code,
     };
     let to_stdout = args.out.as_os_str() == "-";
     let result = if to_stdout {
@@ -75,7 +74,7 @@ pub async fn backup(args: BackupArgs) -> ExitCode {
     }
 }
 
-async fn to_file(db: &Database, objects: &dyn store::objects::ObjectStore, out: &Path) -> Result<BackupSummary, Error> {
+async fn to_file(db: &Database, objects: &dyn ObjectStore, out: &Path) -> Result<BackupSummary, Error> {
     let mut file = output::Partial::create(out).await?;
     let dir = file.dir().to_owned();
     let result = backup::create(db, objects, &dir, file.writer()).await;
@@ -113,13 +112,9 @@ pub async fn restore(args: RestoreArgs) -> ExitCode {
         tracing::error!(data_dir = %settings.data_dir.display(), error = %err, "cannot create DATA_DIR");
         return ExitCode::FAILURE;
     }
-    let db = match Database::open(&settings.database_url).await {
-        Ok(db) => db,
-        Err(err) => return failed("cannot open the database", &err),
-    };
-    let objects = match store::objects::open(&settings.object_store_url, &settings.s3).await {
-        Ok(objects) => objects,
-        Err(err) => return failed("cannot open the object store", &err),
+    let (db, objects) = match stores(&settings, true).await {
+        Ok(stores) => stores,
+        Err(code) => return code,
     };
     let source = verified.manifest().source_backend.clone();
     let taken = verified.manifest().created_at;
@@ -142,6 +137,21 @@ pub async fn restore(args: RestoreArgs) -> ExitCode {
         }
         Err(err) => failed("nothing restored", &err),
     }
+}
+
+/// The database and the object store. A backup needs a database that exists; a restore may
+/// create the SQLite file.
+async fn stores(settings: &Settings, create: bool) -> Result<(Database, Arc<dyn ObjectStore>), ExitCode> {
+    let db = if create {
+        Database::open(&settings.database_url).await
+    } else {
+        Database::open_existing(&settings.database_url).await
+    };
+    let db = db.map_err(|err| failed("cannot open the database", &err))?;
+    let objects = store::objects::open(&settings.object_store_url, &settings.s3)
+        .await
+        .map_err(|err| failed("cannot open the object store", &err))?;
+    Ok((db, objects))
 }
 
 /// Prints the client-safe detail; the whole cause goes to the log when it is ours.

@@ -16,7 +16,7 @@ use domain::Result;
 use super::archive::Archive;
 use super::restore::not_empty;
 use super::rows::Cell;
-use super::schema::{Kind, TABLES, Table};
+use super::schema::{Kind, TABLES, Table, first_non_empty_sql, table_named};
 use super::spool::Spool;
 use crate::PostgresStore;
 use crate::postgres::error::db;
@@ -125,14 +125,9 @@ pub(super) async fn first_non_empty(conn: &mut PgConnection) -> Result<Option<&'
             .fetch_all(&mut *conn)
             .await
             .map_err(db)?;
-    for table in TABLES.iter().filter(|t| existing.iter().any(|name| name == t.name)) {
-        let found: bool =
-            sqlx::query_scalar(sqlx::AssertSqlSafe(table.has_rows_sql())).fetch_one(&mut *conn).await.map_err(db)?;
-        if found {
-            return Ok(Some(table.name));
-        }
-    }
-    Ok(None)
+    let Some(sql) = first_non_empty_sql(&existing) else { return Ok(None) };
+    let found: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_optional(conn).await.map_err(db)?;
+    Ok(found.as_deref().and_then(table_named).map(|t| t.name))
 }
 
 /// Inserts every row of the archive's tables in one transaction, which commits only after the

@@ -60,11 +60,11 @@ impl Table {
         self.columns.iter().position(|c| c.name == column)
     }
 
-    /// `SELECT` that answers whether the table holds a row an empty deployment would not.
-    pub fn has_rows_sql(&self) -> String {
+    /// Whether the table holds a row an empty deployment would not (an SQL condition).
+    fn has_rows_sql(&self) -> String {
         match self.seed {
-            Some(seed) => format!("SELECT EXISTS (SELECT 1 FROM {} WHERE NOT ({seed}))", self.name),
-            None => format!("SELECT EXISTS (SELECT 1 FROM {})", self.name),
+            Some(seed) => format!("EXISTS (SELECT 1 FROM {} WHERE NOT ({seed}))", self.name),
+            None => format!("EXISTS (SELECT 1 FROM {})", self.name),
         }
     }
 
@@ -362,6 +362,19 @@ pub(crate) const TABLES: &[Table] = &[
         ],
     ),
 ];
+
+/// One query answering the name of the first archived table, among those that exist, that holds
+/// a row an empty deployment would not; `None` when no archived table exists yet.
+pub(crate) fn first_non_empty_sql(existing: &[String]) -> Option<String> {
+    let checks: Vec<String> = TABLES
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| existing.iter().any(|name| name == t.name))
+        .map(|(i, t)| format!("SELECT {i} AS pos, '{}' AS name WHERE {}", t.name, t.has_rows_sql()))
+        .collect();
+    (!checks.is_empty())
+        .then(|| format!("SELECT name FROM ({}) AS found ORDER BY pos LIMIT 1", checks.join(" UNION ALL ")))
+}
 
 pub(crate) fn table_named(name: &str) -> Option<&'static Table> {
     TABLES.iter().find(|t| t.name == name)
