@@ -41,6 +41,10 @@ enum Command {
         #[command(subcommand)]
         command: commands::audit::AuditCommand,
     },
+    /// Write a consistent snapshot of the database and its objects into one archive (mode 0600).
+    Backup(commands::backup::BackupArgs),
+    /// Restore an archive into an empty deployment (exit 2 when it is not empty).
+    Restore(commands::backup::RestoreArgs),
 }
 
 #[derive(Subcommand)]
@@ -67,6 +71,8 @@ fn main() -> ExitCode {
             Command::Healthcheck => commands::healthcheck::run().await,
             Command::Import(args) => commands::import::run(args).await,
             Command::Audit { command } => commands::audit::run(command).await,
+            Command::Backup(args) => commands::backup::backup(args).await,
+            Command::Restore(args) => commands::backup::restore(args).await,
         }
     })
 }

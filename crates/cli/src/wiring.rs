@@ -17,11 +17,17 @@ pub fn settings() -> Result<Settings, ExitCode> {
     })
 }
 
+/// Settings and logging only, for commands that open the stores themselves (backup, restore).
+pub fn settings_and_logs(sink: Sink) -> Result<(Settings, LogGuard), ExitCode> {
+    let settings = settings()?;
+    let guard = logging::init(&settings, sink);
+    Ok((settings, guard))
+}
+
 /// Settings, logging, the store (migrated when asked) and the wired services. Keep the guard for
 /// as long as logs may be written.
 pub async fn app(sink: Sink, migrate: bool) -> Result<(App, LogGuard), ExitCode> {
-    let settings = settings()?;
-    let guard = logging::init(&settings, sink);
+    let (settings, guard) = settings_and_logs(sink)?;
     if let Err(err) = std::fs::create_dir_all(&settings.data_dir) {
         tracing::error!(data_dir = %settings.data_dir.display(), error = %err, "cannot create DATA_DIR");
         return Err(ExitCode::FAILURE);

@@ -4,6 +4,7 @@
 //! Each concept has its own trait so adapters stay small and a new backend can be added file by file.
 
 mod approval;
+pub mod backup;
 mod error;
 mod import;
 mod model;

@@ -1,5 +1,6 @@
 pub mod admin;
 pub mod audit;
+pub mod backup;
 pub mod config_check;
 pub mod healthcheck;
 pub mod import;

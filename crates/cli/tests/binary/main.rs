@@ -1,9 +1,14 @@
 //! The `agent-team` binary, driven as a user or a deploy script would: real processes, real
 //! signals, real sockets, a temporary working directory and DATA_DIR each.
 
+mod archive_file;
 mod audit;
+mod backup;
+mod backup_damaged;
+mod backup_data;
 mod commands;
 mod config;
+mod deployment;
 mod durable;
 mod faults;
 mod import;

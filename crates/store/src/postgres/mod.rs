@@ -8,7 +8,7 @@ mod batch;
 mod catalog;
 mod chats;
 mod customers;
-mod error;
+pub(crate) mod error;
 mod health;
 mod mappings;
 mod oos;
@@ -30,7 +30,7 @@ use uuid::Uuid;
 
 use crate::error::corrupt;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// How the connection pool behaves when the database is slow, gone or back again.
 #[derive(Debug, Clone)]
@@ -56,7 +56,7 @@ impl Default for PgPoolLimits {
 
 #[derive(Clone)]
 pub struct PostgresStore {
-    pool: PgPool,
+    pub(crate) pool: PgPool,
     /// For `migrate`, which runs without the statement timeout.
     migration_options: PgConnectOptions,
     acquire_timeout: Duration,

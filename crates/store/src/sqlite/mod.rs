@@ -30,11 +30,11 @@ use sqlx::{Sqlite, Transaction};
 use crate::error::corrupt;
 use crate::sales::page;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 #[derive(Clone)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
 }
 
 impl SqliteStore {
@@ -81,7 +81,7 @@ fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
 
-fn time(ms: i64) -> Result<DateTime<Utc>> {
+pub(crate) fn time(ms: i64) -> Result<DateTime<Utc>> {
     Utc.timestamp_millis_opt(ms).single().ok_or_else(|| corrupt("timestamp"))
 }
 
@@ -98,6 +98,6 @@ fn day(d: NaiveDate) -> Result<String> {
     Ok(crate::sales::prepare::check_day(d)?.format("%Y-%m-%d").to_string())
 }
 
-fn parse_day(text: &str) -> Result<NaiveDate> {
+pub(crate) fn parse_day(text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| corrupt("date"))
 }
