@@ -110,8 +110,7 @@ impl App {
     /// Adds named Work tasks to the built-in ones (the sales domain registers its own; tests theirs).
     pub fn with_tasks(mut self, tasks: TaskRegistry) -> Self {
         self.extra_tasks = tasks;
-        (self.runs, self.chat) =
-            services(
+        (self.runs, self.chat) = services(
             &self.settings,
             &self.store,
             &self.agent,
@@ -133,8 +132,7 @@ impl App {
         let agent =
             agent::chat::Agent::new(self.agent.llm(), Arc::new(tools), executor, agent::chat::AgentConfig::default());
         self.agent = Arc::new(agent);
-        (self.runs, self.chat) =
-            services(
+        (self.runs, self.chat) = services(
             &self.settings,
             &self.store,
             &self.agent,

@@ -53,12 +53,16 @@ mod tests {
 
     #[test]
     fn events_survive_the_bus_and_garbage_is_ignored() {
-        let turn = Turn { seq: 7, content: "<b>hi</b>".into(), degraded: Some("llm_timeout".into()), pending_approval: None };
+        let turn =
+            Turn { seq: 7, content: "<b>hi</b>".into(), degraded: Some("llm_timeout".into()), pending_approval: None };
         let Some(SessionEvent::Done { turn: done }) = SessionEvent::parse(&SessionEvent::done(&turn)) else {
             panic!("a done event parses back");
         };
         assert_eq!((done.seq, done.content.as_str(), done.degraded.as_deref()), (7, "<b>hi</b>", Some("llm_timeout")));
-        assert_eq!(SessionEvent::parse(&SessionEvent::delta("a\nb")), Some(SessionEvent::Delta { text: "a\nb".into() }));
+        assert_eq!(
+            SessionEvent::parse(&SessionEvent::delta("a\nb")),
+            Some(SessionEvent::Delta { text: "a\nb".into() })
+        );
         assert_eq!(SessionEvent::parse("{\"kind\":\"other\"}"), None);
         assert_eq!(SessionEvent::parse(""), None);
     }

@@ -109,11 +109,11 @@ impl RedisLink {
     /// One PING within the command timeout.
     pub async fn ping(&self) -> bool {
         let mut conn = self.conn.clone();
-        let outcome = match tokio::time::timeout(COMMAND_TIMEOUT, redis::cmd("PING").query_async::<String>(&mut conn)).await
-        {
-            Ok(result) => result,
-            Err(_) => Err(redis::RedisError::from((redis::ErrorKind::Io, "PING timed out"))),
-        };
+        let outcome =
+            match tokio::time::timeout(COMMAND_TIMEOUT, redis::cmd("PING").query_async::<String>(&mut conn)).await {
+                Ok(result) => result,
+                Err(_) => Err(redis::RedisError::from((redis::ErrorKind::Io, "PING timed out"))),
+            };
         let up = self.record("ping", outcome).is_some();
         // Set on every probe (not only on changes) so the gauge exists from the first scrape.
         metrics::gauge!("redis_up").set(if up { 1.0 } else { 0.0 });

@@ -74,7 +74,14 @@ impl SharedRateLimiter {
             RateDecision { allowed: true, limit: self.limit, remaining, reset, retry_after: None, unavailable: false }
         } else {
             let wait = Duration::from_millis(value);
-            RateDecision { allowed: false, limit: self.limit, remaining: 0, reset, retry_after: Some(wait), unavailable: false }
+            RateDecision {
+                allowed: false,
+                limit: self.limit,
+                remaining: 0,
+                reset,
+                retry_after: Some(wait),
+                unavailable: false,
+            }
         })
     }
 }

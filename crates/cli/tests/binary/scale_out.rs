@@ -70,7 +70,8 @@ impl Deployment {
             .map(|i| StockLevel { sku: i.sku.clone(), warehouse: "main".into(), quantity: Decimal::ZERO })
             .collect();
         store.import_stock(&empty, &actor, now).await.unwrap();
-        let customer = Customer { code: CUSTOMER.into(), name: "Toko Maju".into(), price_list: None, salesperson: None };
+        let customer =
+            Customer { code: CUSTOMER.into(), name: "Toko Maju".into(), price_list: None, salesperson: None };
         store.import_customers(&[customer], &actor, now).await.unwrap();
         self.items = items;
         self

@@ -58,8 +58,8 @@ pub(crate) fn parse(text: &str) -> Result<ClientFrame, Refusal> {
         return Err(Refusal { code: UNKNOWN_TYPE, message: "unknown frame type" });
     }
     // serde's own message could quote the client's input back; a fixed one cannot.
-    let frame =
-        serde_json::from_value(value).map_err(|_| malformed("missing, extra or mistyped fields for this frame type"))?;
+    let frame = serde_json::from_value(value)
+        .map_err(|_| malformed("missing, extra or mistyped fields for this frame type"))?;
     if let ClientFrame::Subscribe { run_id, session_id } = &frame
         && run_id.is_some() == session_id.is_some()
     {
