@@ -6,7 +6,9 @@ mod bus;
 mod link;
 mod signals;
 pub mod topics;
+mod wakeup;
 
 pub use bus::Bus;
 pub use link::{RedisLink, RedisStatus};
 pub use signals::BusSignals;
+pub use wakeup::Wakeup;

@@ -110,5 +110,5 @@ pub fn all() -> OpenApiRouter<App> {
     protected().merge(streaming_uploads()).merge(gateway()).merge(public())
 }
 
-pub(crate) use runs::start_run;
+pub(crate) use runs::{RUN_POLL_FALLBACK, start_run};
 pub use uploads::MULTIPART_OVERHEAD;

@@ -158,6 +158,10 @@ pub async fn cancel(
     Ok(axum::Json(app.runs.cancel(&caller, id).await?.into()))
 }
 
+/// How often a followed run's log is read when no wake-up arrived (the bus announces every
+/// change; this covers a Redis outage or instances without Redis).
+pub const RUN_POLL_FALLBACK: Duration = Duration::from_secs(1);
+
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct EventsQuery {
@@ -182,8 +186,9 @@ pub async fn events(
     let after = from_header.or(query.after).unwrap_or(0);
     app.runs.get(&caller, id).await?;
     let deadline = tokio::time::Instant::now() + STREAM_LIMIT;
-    let state = (after, 0u8);
-    let stream = futures::stream::unfold(state, move |(mut after, mut quiet_terminal)| {
+    let wakeup = app::coord::Wakeup::new(&app.bus, app::coord::topics::run(id), RUN_POLL_FALLBACK);
+    let state = (after, 0u8, wakeup);
+    let stream = futures::stream::unfold(state, move |(mut after, mut quiet_terminal, mut wakeup)| {
         let runs = app.runs.clone();
         let caller = caller.clone();
         async move {
@@ -201,14 +206,14 @@ pub async fn events(
                             Ok(Event::default().id(e.seq.to_string()).event(e.kind).data(data.to_string()))
                         })
                         .collect();
-                    return Some((futures::stream::iter(events), (after, 0)));
+                    return Some((futures::stream::iter(events), (after, 0, wakeup)));
                 }
                 // Finished and nothing new twice in a row: the last events (written just after
                 // the final status) have been sent.
                 if run.status.is_terminal() {
                     quiet_terminal += 1;
                 }
-                tokio::time::sleep(Duration::from_millis(250)).await;
+                wakeup.wait().await;
             }
         }
     })

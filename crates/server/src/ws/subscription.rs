@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use app::App;
 use app::chat::SessionEvent;
-use app::coord::topics;
+use app::coord::{Wakeup, topics};
 use domain::Principal;
 use serde_json::Value;
 use tokio::sync::broadcast::error::RecvError;
@@ -15,18 +15,12 @@ use uuid::Uuid;
 use super::frames;
 use super::outbox::Outbox;
 
-/// How often the log is read without a wake-up (runs on an instance without a shared bus).
-const POLL_EVERY: Duration = Duration::from_secs(1);
-/// Wake-ups closer than this are read together: a burst of progress costs one read.
-const COALESCE: Duration = Duration::from_millis(50);
 const BATCH: u32 = 100;
 
 /// Streams the run's events as frames until it has finished (ending with `run.done`), the
 /// connection goes away, or the run becomes unreadable.
 pub(crate) async fn follow(app: App, caller: Principal, run_id: Uuid, outbox: Outbox) {
-    // Subscribed before the first read, so nothing written in between goes unnoticed.
-    let topic = topics::run(run_id);
-    let mut wake = app.bus.subscribe(&topic);
+    let mut wake = Wakeup::new(&app.bus, topics::run(run_id), crate::routes::RUN_POLL_FALLBACK);
     let mut after = 0;
     let mut quiet_terminal = 0u8;
     loop {
@@ -66,15 +60,7 @@ pub(crate) async fn follow(app: App, caller: Principal, run_id: Uuid, outbox: Ou
                 return;
             }
         }
-        tokio::time::sleep(COALESCE).await;
-        tokio::select! {
-            received = wake.recv() => {
-                if matches!(received, Err(RecvError::Closed)) {
-                    wake = app.bus.subscribe(&topic);
-                }
-            }
-            () = tokio::time::sleep(POLL_EVERY) => {}
-        }
+        wake.wait().await;
     }
 }
 
