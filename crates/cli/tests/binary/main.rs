@@ -19,3 +19,4 @@ mod scale_out;
 mod serve;
 mod shared_services;
 mod support;
+mod web;
