@@ -8,6 +8,8 @@
 //   AGENT_TEAM_E2E_PRICE_LIST, AGENT_TEAM_E2E_SKU   a priced item
 //   AGENT_TEAM_E2E_SHEET                path of an order sheet with at least one unsure line
 //   AGENT_TEAM_E2E_SHORT_SKU            an item of that sheet with too little stock
+//   AGENT_TEAM_E2E_ASKED_SKU            the candidate to pick for the sheet's line "Aqua"
+//   AGENT_TEAM_E2E_OTHER_{QUERY,SKU}    a search on the markup line and an item it finds
 //   AGENT_TEAM_E2E_ITEM_QUERY           a catalog search that finds items
 //   AGENT_TEAM_E2E_ARTIFACTS            where screenshots and the downloaded draft go
 //   AGENT_TEAM_CHROMIUM                 the browser (default /usr/bin/chromium)
@@ -205,21 +207,27 @@ async function main() {
     await staff.click('#work-start');
     await staff.locator('#work-run').waitFor({ state: 'visible' });
     await staff.locator('#work-uploaded').filter({ hasText: /\S/ }).waitFor();
-    // The question: one fieldset per unsure line; the first candidate where there is one, else left out.
+    // The question: one fieldset per unsure line, each line's text shown as written.
     const lines = staff.locator('#work-question fieldset.line');
     await lines.first().waitFor();
     assert.equal(await staff.locator('#work-question script, #work-question img').count(), 0);
+    const hostile = lines.filter({ hasText: '<img src=x onerror=alert(1)>' });
+    assert.equal(await hostile.count(), 1, 'the markup line is asked, as text');
     await shot(staff, 'work-question');
-    for (let i = 0; i < await lines.count(); i += 1) {
-      const line = lines.nth(i);
-      const radios = line.locator('input[type="radio"]');
-      const first = await radios.first().getAttribute('value');
-      await (first ? radios.first() : line.locator('input[type="radio"][value=""]')).check();
-    }
+    const aqua = lines.filter({ has: staff.locator('legend', { hasText: /^Line \d+ Aqua$/ }) });
+    await aqua.locator(`input[type="radio"][value="${env('AGENT_TEAM_E2E_ASKED_SKU')}"]`).check();
+    // Another item, found by searching, joins the choices; the markup line is left out.
+    await hostile.locator('input[type="search"]').fill(env('AGENT_TEAM_E2E_OTHER_QUERY'));
+    await hostile.locator('input[type="search"]').press('Enter');
+    await hostile.locator(`input[type="radio"][value="${env('AGENT_TEAM_E2E_OTHER_SKU')}"]`).waitFor();
+    await hostile.locator('input[type="radio"][value=""]').check();
+    assert.equal(await lines.count(), 2, 'only the unsure lines are asked');
     await staff.click('#work-question button[type="submit"]');
     const download = staff.locator('#work-download');
     await download.waitFor({ timeout: 60_000 });
-    assert.match(await staff.textContent('#work-result'), new RegExp(env('AGENT_TEAM_E2E_SHORT_SKU')));
+    const result = await staff.textContent('#work-result');
+    for (const sku of [env('AGENT_TEAM_E2E_SHORT_SKU'), env('AGENT_TEAM_E2E_ASKED_SKU')]) assert.match(result, new RegExp(sku));
+    assert.doesNotMatch(result, new RegExp(env('AGENT_TEAM_E2E_OTHER_SKU')), 'the left-out line is not ordered');
     await shot(staff, 'work-done');
     const [file] = await Promise.all([staff.waitForEvent('download'), download.click()]);
     assert.match(file.suggestedFilename(), /\.xlsx$/);
@@ -306,7 +314,7 @@ async function main() {
     await manager.fill('#price-amount', '4321.50');
     await manager.click('#price-change button[type="submit"]');
     await manager.locator('#price-change-result[data-outcome="changed"]').waitFor();
-    assert.match(await manager.textContent('#price-amount-now'), /4.?321[.,]50/);
+    assert.match(await manager.textContent('#price-amount-now'), /4.?321[.,]5\b/);
     await shot(manager, 'prices-changed');
   });
   noProblemsScenario('manager page', manager);

@@ -70,8 +70,8 @@ function route() {
   // Moving focus to the new screen's heading tells a screen-reader user where they are; on the
   // first load the page starts at the top as usual.
   const heading = document.querySelector(`#view-${name} h1`);
-  if (!firstRoute && heading) heading.focus();
-  else if (name === 'signin') byId('signin-username').focus();
+  if (name === 'signin') byId('signin-username').focus();
+  else if (!firstRoute && heading) heading.focus();
   firstRoute = false;
 }
 

@@ -78,6 +78,7 @@ function render() {
 async function change() {
   const result = byId('price-change-result');
   result.textContent = '';
+  delete result.dataset.outcome;
   if (!quote) return;
   const from = byId('price-from').value;
   // The row being replaced is named by its version; a new effective date makes a new row.
@@ -88,10 +89,10 @@ async function change() {
   const path = `/api/v1/prices/${encodeURIComponent(quote.price_list)}/${encodeURIComponent(quote.sku)}`;
   try {
     const changed = await ctx.api.put(path, body, { headers });
-    result.textContent = t('price_changed', { amount: money(changed.amount), version: changed.version });
-    result.dataset.outcome = 'changed';
     quote = await ctx.api.get('/api/v1/prices', { sku: quote.sku, price_list: quote.price_list, on: quote.on });
     render();
+    result.textContent = t('price_changed', { amount: money(changed.amount), version: changed.version });
+    result.dataset.outcome = 'changed';
   } catch (error) {
     result.textContent = error.status === 403 ? t('price_refused') : problemText(error);
     result.dataset.outcome = error.code;

@@ -21,7 +21,15 @@ export function mount(context) {
   ctx = context;
   byId('work-file').addEventListener('change', showChosenFile);
   const search = byId('work-customer');
-  search.addEventListener('input', debounce(() => findCustomers(search.value.trim()), 250));
+  const lookUp = debounce(() => findCustomers(search.value.trim()), 250);
+  search.addEventListener('input', () => {
+    // Typing again un-chooses: the order goes to the customer picked, not to half-typed text.
+    if (customer && search.value.trim() !== customer.code) {
+      customer = null;
+      renderChosen();
+    }
+    lookUp();
+  });
   search.addEventListener('keydown', customerKeys);
   byId('work-customer-results').addEventListener('keydown', resultKeys);
   byId('work-form').addEventListener('submit', (event) => {
@@ -73,6 +81,10 @@ async function findCustomers(q) {
 function renderCustomers() {
   const list = byId('work-customer-results');
   const q = byId('work-customer').value.trim();
+  if (customer && customer.code === q) {
+    fill(list);
+    return;
+  }
   const items = found.map((c) => h('li', {}, h('button', {
     type: 'button',
     class: 'pick',
@@ -95,9 +107,9 @@ function renderCustomers() {
 function choose(c) {
   customer = c;
   found = [];
-  renderCustomers();
-  renderChosen();
   byId('work-customer').value = c.code;
+  fill(byId('work-customer-results'));
+  renderChosen();
   byId('work-start').focus();
 }
 
@@ -365,7 +377,7 @@ function finished(current) {
   byId('work-progress-text').textContent = outcome;
   if (current.status === 'succeeded') {
     byId('work-progress').value = byId('work-progress').max;
-    fill(box, h('h3', { text: outcome }), ...result(current.result || {}));
+    fill(box, h('h3', { text: t('work_order_title') }), ...result(current.result || {}));
   } else {
     fill(box, h('p', { class: current.status === 'failed' ? 'error' : 'hint', text: outcome }));
   }
