@@ -4,6 +4,7 @@
 pub mod http;
 mod routes;
 mod serve;
+mod web;
 mod ws;
 
 use std::collections::HashSet;
@@ -79,8 +80,11 @@ fn router_stopping_with(app: App, extra: Option<OpenApiRouter<App>>, stopped: wa
         Arc::new(routes::public().split_for_parts().1.paths.paths.keys().cloned().collect());
     let (router, doc) = protected.merge(uploads).merge(sign_in).merge(probes).merge(gateway).split_for_parts();
     let doc = Arc::new(doc.to_pretty_json().unwrap_or_default());
+    // The page's static files: public like the probes, limited per address.
+    let page = web::routes().route_layer(timeout).route_layer(by_ip());
 
     let router = router
+        .merge(page)
         .fallback(|| async { problem(ErrorCode::NotFound, "no such resource") })
         .method_not_allowed_fallback(move |State(app): State<App>, uri: Uri, headers: HeaderMap| {
             let public_paths = public_paths.clone();

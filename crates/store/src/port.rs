@@ -36,6 +36,15 @@ pub trait Users: Send + Sync {
     async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>>;
     async fn user_by_id(&self, id: Uuid) -> Result<Option<UserRecord>>;
     async fn count_users(&self) -> Result<u64>;
+    /// Users in username order, at most `limit`.
+    async fn list_users(&self, limit: u32) -> Result<Vec<UserRecord>>;
+    /// Changes what is given (disabled, role); None when there is no such user.
+    async fn update_user(
+        &self,
+        id: Uuid,
+        disabled: Option<bool>,
+        role: Option<domain::Role>,
+    ) -> Result<Option<UserRecord>>;
 }
 
 #[async_trait]

@@ -76,6 +76,26 @@ async fn users_are_unique_case_insensitively(store: Arc<dyn Store>) {
     assert_eq!(store.count_users().await.unwrap(), 1);
 }
 
+async fn users_are_listed_in_name_order_and_changed_field_by_field(store: Arc<dyn Store>) {
+    for name in ["Zed", "ana", "Mia"] {
+        store.create_user(new_user(name)).await.unwrap();
+    }
+    let listed: Vec<String> = store.list_users(10).await.unwrap().into_iter().map(|u| u.username).collect();
+    assert_eq!(listed, ["ana", "Mia", "Zed"], "case-insensitive order");
+    assert_eq!(store.list_users(2).await.unwrap().len(), 2);
+    let mia = store.user_by_username("mia").await.unwrap().unwrap();
+    let disabled = store.update_user(mia.id, Some(true), None).await.unwrap().unwrap();
+    assert!(disabled.disabled);
+    assert_eq!(disabled.role, Role::Staff, "the role is left alone");
+    let promoted = store.update_user(mia.id, None, Some(Role::Manager)).await.unwrap().unwrap();
+    assert!(promoted.disabled, "the status is left alone");
+    assert_eq!(promoted.role, Role::Manager);
+    let session = Uuid::now_v7();
+    store.create_login_session(session, mia.id, Utc::now(), Utc::now() + Duration::hours(1)).await.unwrap();
+    assert!(store.login_session(session).await.unwrap().unwrap().user_disabled, "sign-ins see the change");
+    assert!(store.update_user(Uuid::now_v7(), Some(false), None).await.unwrap().is_none());
+}
+
 async fn login_sessions_are_revoked_once(store: Arc<dyn Store>) {
     let user = store.create_user(new_user("sam")).await.unwrap();
     let id = Uuid::now_v7();
@@ -345,6 +365,26 @@ async fn competing_workers_never_claim_the_same_run(store: Arc<dyn Store>) {
     assert_eq!(claimed.into_iter().collect::<std::collections::HashSet<_>>(), ids);
 }
 
+/// Instances adding a reply's tokens at the same moment (two servers on one database) never lose
+/// each other's counts: the daily budget is exact however the writes interleave.
+async fn concurrent_token_counts_add_up_exactly(store: Arc<dyn Store>) {
+    let (owner, day) = (Uuid::now_v7(), Utc::now().date_naive());
+    let writers = (1..=40u64).map(|n| {
+        let store = store.clone();
+        tokio::spawn(async move { store.add_llm_tokens(owner, day, n).await.unwrap() })
+    });
+    let mut totals = Vec::new();
+    for writer in writers {
+        totals.push(writer.await.unwrap());
+    }
+    let sum: u64 = (1..=40).sum();
+    assert_eq!(store.llm_tokens(owner, day).await.unwrap(), sum, "no increment was lost");
+    totals.sort_unstable();
+    totals.dedup();
+    assert_eq!(totals.len(), 40, "each writer saw a different running total");
+    assert_eq!(totals.last().copied(), Some(sum));
+}
+
 async fn chat_messages_are_numbered_bounded_and_token_use_adds_up(store: Arc<dyn Store>) {
     let now = Utc::now();
     let owner = Uuid::now_v7();
@@ -550,6 +590,7 @@ macro_rules! stories {
 
 stories!(
     users_are_unique_case_insensitively,
+    users_are_listed_in_name_order_and_changed_field_by_field,
     login_sessions_are_revoked_once,
     api_key_names_are_unique_among_live_keys,
     throttle_counts_within_a_window_and_locks,
@@ -565,6 +606,7 @@ stories!(
     concurrent_uploads_never_exceed_the_quota,
     usernames_fold_unicode_case_and_surrounding_space,
     chat_messages_are_numbered_bounded_and_token_use_adds_up,
+    concurrent_token_counts_add_up_exactly,
     a_ticket_is_redeemed_once_and_never_after_it_expires,
     concurrent_redeemers_get_a_ticket_exactly_once,
     an_approval_is_decided_once_for_its_exact_arguments_before_it_expires,

@@ -59,6 +59,19 @@ impl AuthService {
         self.append(entry).await;
     }
 
+    pub(super) async fn audit_user_created(&self, actor: &Actor, user: &store::UserRecord) {
+        let entry = NewAuditEntry::new(actor, action::USER_CREATE, user_target(&user.username), Utc::now())
+            .with_new(json!({"id": user.id, "username": user.username, "role": user.role.as_str()}));
+        self.append(entry).await;
+    }
+
+    pub(super) async fn audit_user_updated(&self, actor: &Actor, old: &store::UserRecord, new: &store::UserRecord) {
+        let entry = NewAuditEntry::new(actor, action::USER_UPDATE, user_target(&new.username), Utc::now())
+            .with_old(json!({"role": old.role.as_str(), "disabled": old.disabled}))
+            .with_new(json!({"role": new.role.as_str(), "disabled": new.disabled}));
+        self.append(entry).await;
+    }
+
     pub(super) async fn audit_key_created(&self, actor: &Actor, key_id: Uuid, name: &str, role: Role) {
         let entry = NewAuditEntry::new(actor, action::KEY_CREATE, format!("api_key:{name}"), Utc::now())
             .with_new(json!({"id": key_id, "name": name, "role": role.as_str()}));

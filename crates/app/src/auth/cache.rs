@@ -42,6 +42,12 @@ impl PrincipalCache {
         entries.retain(|_, (p, _)| p.credential != credential);
     }
 
+    /// Forgets every login token of the user `id` (its role or status changed).
+    pub fn forget_user(&self, id: uuid::Uuid) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.retain(|_, (p, _)| !(matches!(p.credential, Credential::LoginToken { .. }) && p.id == id));
+    }
+
     pub fn forget_key_named(&self, name: &str) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries.retain(|_, (p, _)| !(matches!(p.credential, Credential::ApiKey { .. }) && p.name == name));

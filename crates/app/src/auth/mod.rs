@@ -1,5 +1,6 @@
 //! Identity: users with argon2id passwords, signed login tokens, peppered API keys, login throttling.
 
+mod admin;
 mod audit;
 mod cache;
 mod keys;
@@ -11,6 +12,7 @@ mod throttle;
 mod tickets;
 mod token;
 
+pub use admin::MAX_LISTED_USERS;
 pub use keys::{API_KEY_PREFIX, ApiKeyCreated};
 pub use revocation::Revocation;
 pub use service::{AuthService, LoginOk, NewUserInput};

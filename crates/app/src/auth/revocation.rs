@@ -12,6 +12,8 @@ pub enum Revocation {
     LoginToken(Uuid),
     /// An API key, by its unique name.
     ApiKey(String),
+    /// Every login token of a user (disabled, or its role changed).
+    User(Uuid),
 }
 
 impl Revocation {
@@ -20,6 +22,7 @@ impl Revocation {
         match (self, principal.credential) {
             (Revocation::LoginToken(id), Credential::LoginToken { session_id }) => *id == session_id,
             (Revocation::ApiKey(name), Credential::ApiKey { .. }) => *name == principal.name,
+            (Revocation::User(id), Credential::LoginToken { .. }) => *id == principal.id,
             _ => false,
         }
     }
@@ -30,6 +33,7 @@ impl fmt::Display for Revocation {
         match self {
             Revocation::LoginToken(id) => write!(f, "session:{id}"),
             Revocation::ApiKey(name) => write!(f, "key:{name}"),
+            Revocation::User(id) => write!(f, "user:{id}"),
         }
     }
 }
@@ -41,6 +45,7 @@ impl FromStr for Revocation {
         match s.split_once(':') {
             Some(("session", id)) => id.parse().map(Revocation::LoginToken).map_err(drop),
             Some(("key", name)) if !name.is_empty() => Ok(Revocation::ApiKey(name.to_owned())),
+            Some(("user", id)) => id.parse().map(Revocation::User).map_err(drop),
             _ => Err(()),
         }
     }
@@ -52,10 +57,15 @@ mod tests {
 
     #[test]
     fn revocations_round_trip_through_their_text_and_garbage_is_refused() {
-        for r in [Revocation::LoginToken(Uuid::now_v7()), Revocation::ApiKey("ci:deploy key".into())] {
+        let all = [
+            Revocation::LoginToken(Uuid::now_v7()),
+            Revocation::ApiKey("ci:deploy key".into()),
+            Revocation::User(Uuid::now_v7()),
+        ];
+        for r in all {
             assert_eq!(r.to_string().parse::<Revocation>(), Ok(r));
         }
-        for bad in ["", "session:", "session:nope", "key:", "other:x", "nocolon"] {
+        for bad in ["", "session:", "session:nope", "key:", "user:", "user:1", "other:x", "nocolon"] {
             assert!(bad.parse::<Revocation>().is_err(), "{bad}");
         }
     }

@@ -33,8 +33,8 @@ pub struct AuthService {
 pub(super) struct Inner {
     pub(super) store: Arc<dyn Store>,
     pub(super) keys: DerivedKeys,
-    passwords: Passwords,
-    cache: PrincipalCache,
+    pub(super) passwords: Passwords,
+    pub(super) cache: PrincipalCache,
     /// Announces revocations so every instance forgets the credential at once.
     bus: crate::coord::Bus,
     token_ttl: Duration,
@@ -238,7 +238,7 @@ impl AuthService {
                 .store
                 .login_session(session_id)
                 .await?
-                .is_some_and(|s| !s.revoked && !s.user_disabled && s.expires_at > now),
+                .is_some_and(|s| !s.revoked && !s.user_disabled && s.expires_at > now && s.role == principal.role),
             Credential::ApiKey { key_id } => {
                 self.inner.store.api_key_by_id(key_id).await?.is_some_and(|k| k.is_live(now))
             }
@@ -252,10 +252,11 @@ impl AuthService {
                 self.inner.cache.forget(Credential::LoginToken { session_id: *session_id })
             }
             Revocation::ApiKey(name) => self.inner.cache.forget_key_named(name),
+            Revocation::User(id) => self.inner.cache.forget_user(*id),
         }
     }
 
-    fn announce(&self, revocation: &Revocation) {
+    pub(super) fn announce(&self, revocation: &Revocation) {
         self.inner.bus.publish(crate::coord::topics::AUTH_REVOKED, &revocation.to_string());
     }
 

@@ -3,6 +3,7 @@
 //! here; the store only writes (and audits) what it is given.
 
 mod audit_log;
+mod customers;
 pub mod import;
 mod mappings;
 mod oos;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use store::Store;
 
 pub use audit_log::{AuditLogService, MAX_ACTION_FILTER_CHARS};
+pub use customers::CustomerService;
 pub use import::{ImportKind, ImportOutcome, ImportService, Progress};
 pub use mappings::MappingService;
 pub use oos::{OosFilter, OosService};
@@ -29,6 +31,7 @@ pub struct SalesServices {
     pub reports: ReportService,
     pub audit: AuditLogService,
     pub import: ImportService,
+    pub customers: CustomerService,
 }
 
 impl SalesServices {
@@ -39,7 +42,8 @@ impl SalesServices {
             oos: OosService::new(store.clone()),
             reports: ReportService::new(store.clone()),
             audit: AuditLogService::new(store.clone()),
-            import: ImportService::new(store),
+            import: ImportService::new(store.clone()),
+            customers: CustomerService::new(store),
         }
     }
 }

@@ -19,4 +19,5 @@ mod sales_support;
 mod support;
 mod uploads;
 mod uploads_support;
+mod web;
 mod ws;

@@ -49,6 +49,46 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() && token.len() <= 512).then_some(token)
 }
 
+/// The page's session cookie. HttpOnly, so the page's own script (and anything injected into
+/// it) never reads the token; SameSite=Strict, so other sites' requests do not carry it.
+pub(crate) const SESSION_COOKIE: &str = "agent_team_session";
+/// A cookie only authenticates a request that also carries this header with this value: other
+/// origins cannot add a custom header without a CORS preflight, which this server never grants
+/// with credentials, so a forged cross-site request has the cookie at most, never both.
+pub(crate) const PAGE_HEADER: HeaderName = HeaderName::from_static("x-requested-with");
+pub(crate) const PAGE_HEADER_VALUE: &str = "agent-team";
+
+/// The request's credential: the bearer header, or else the page's cookie when the request
+/// comes from the page itself (its marker header, and an `Origin`, if sent, naming this host).
+pub(crate) fn credential(headers: &HeaderMap) -> Option<&str> {
+    if let Some(token) = bearer(headers) {
+        return Some(token);
+    }
+    let token = session_cookie(headers)?;
+    let marked = headers.get(&PAGE_HEADER).is_some_and(|v| v.as_bytes() == PAGE_HEADER_VALUE.as_bytes());
+    (marked && same_origin(headers)).then_some(token)
+}
+
+fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.trim())
+        .filter(|v| !v.is_empty() && v.len() <= 512)
+}
+
+/// No `Origin` (same-origin GETs omit it) or one whose host is the `Host` the request came to.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else { return true };
+    let origin = origin.to_str().unwrap_or_default();
+    let origin_host = origin.split_once("://").map_or("", |(_, rest)| rest);
+    headers.get(header::HOST).and_then(|h| h.to_str().ok()).is_some_and(|host| !host.is_empty() && host == origin_host)
+}
+
 fn resolve_ip(app: &App, req: &Request) -> IpAddr {
     let peer = client_ip::peer(req.extensions().get::<ConnectInfo<SocketAddr>>());
     client_ip::resolve(peer, req.headers(), &app.settings.trusted_proxies)
@@ -58,7 +98,7 @@ pub async fn require_principal(State(app): State<App>, mut req: Request, next: N
     let ip = resolve_ip(&app, &req);
     req.extensions_mut().insert(ClientIp(ip));
     let address = LimitKey::address(ip);
-    let token = bearer(req.headers()).map(str::to_owned);
+    let token = credential(req.headers()).map(str::to_owned);
     // An address in the penalty box gets no credential lookups, only cached principals pass.
     if let Some(wait) = app.penalties.remaining(address) {
         match token.as_deref().and_then(|t| app.auth.cached(t)) {
@@ -111,7 +151,7 @@ async fn serve_principal(app: &App, principal: Principal, mut req: Request, next
 /// Whether `headers` carry a credential that authenticates (for answers that must not reveal
 /// anything to anonymous callers, such as which methods a protected path allows).
 pub async fn is_authenticated(app: &App, headers: &HeaderMap) -> bool {
-    match bearer(headers) {
+    match credential(headers) {
         Some(token) => app.auth.authenticate(token).await.is_ok(),
         None => false,
     }
@@ -161,6 +201,33 @@ const RATELIMIT_RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (k, v) in pairs {
+            map.append(HeaderName::from_bytes(k.as_bytes()).unwrap(), HeaderValue::from_str(v).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn the_cookie_counts_only_with_the_page_marker_and_from_this_origin() {
+        let cookie = ("cookie", "theme=dark; agent_team_session=at_tok");
+        let marker = ("x-requested-with", "agent-team");
+        let host = ("host", "sales.example:8080");
+        assert_eq!(credential(&headers(&[cookie, marker, host])), Some("at_tok"));
+        assert_eq!(
+            credential(&headers(&[cookie, marker, host, ("origin", "https://sales.example:8080")])),
+            Some("at_tok")
+        );
+        assert_eq!(credential(&headers(&[cookie, host])), None, "no marker: a form post or an <img> from anywhere");
+        assert_eq!(credential(&headers(&[cookie, ("x-requested-with", "XMLHttpRequest"), host])), None);
+        assert_eq!(credential(&headers(&[cookie, marker, host, ("origin", "https://evil.example")])), None);
+        assert_eq!(credential(&headers(&[cookie, marker, host, ("origin", "null")])), None);
+        assert_eq!(credential(&headers(&[("cookie", "agent_team_session="), marker, host])), None);
+        let both = headers(&[cookie, marker, host, ("authorization", "Bearer at_other")]);
+        assert_eq!(credential(&both), Some("at_other"), "a bearer header wins");
+    }
 
     #[test]
     fn only_well_formed_bearer_headers_yield_a_token() {

@@ -1,7 +1,9 @@
 //! The route table. A route is public only by being listed in [`public`]; everything in
 //! [`protected`] runs behind authentication. There is no third way in.
 
+mod admin;
 mod audit;
+mod customers;
 mod health;
 mod identity;
 mod items;
@@ -54,7 +56,7 @@ pub fn probes() -> OpenApiRouter<App> {
 }
 
 pub fn sign_in() -> OpenApiRouter<App> {
-    OpenApiRouter::new().routes(routes!(identity::login))
+    OpenApiRouter::new().routes(routes!(identity::login)).routes(routes!(identity::web_login))
 }
 
 pub fn protected() -> OpenApiRouter<App> {
@@ -76,12 +78,17 @@ pub fn protected() -> OpenApiRouter<App> {
         .routes(routes!(runs::cancel))
         .routes(routes!(runs::events))
         .routes(routes!(ws::ticket))
+        .routes(routes!(admin::list_users, admin::create_user))
+        .routes(routes!(admin::update_user))
+        .routes(routes!(admin::list_keys, admin::create_key))
+        .routes(routes!(admin::revoke_key))
         .merge(sales())
 }
 
 /// The sales domain: catalog, prices, mappings, out-of-stock, reports and the audit log.
 fn sales() -> OpenApiRouter<App> {
     OpenApiRouter::new()
+        .routes(routes!(customers::search))
         .routes(routes!(items::search))
         .routes(routes!(items::detail))
         .routes(routes!(prices::get))

@@ -68,4 +68,28 @@ impl Users for PostgresStore {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await.map_err(db)?;
         Ok(unsigned(n))
     }
+
+    async fn list_users(&self, limit: u32) -> Result<Vec<UserRecord>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users ORDER BY username_key LIMIT $1"));
+        let rows = sqlx::query(sql).bind(i64::from(limit)).fetch_all(&self.pool).await.map_err(db)?;
+        rows.iter().map(record).collect()
+    }
+
+    async fn update_user(
+        &self,
+        id: Uuid,
+        disabled: Option<bool>,
+        role: Option<domain::Role>,
+    ) -> Result<Option<UserRecord>> {
+        // One statement, so a concurrent change of the other field is never overwritten.
+        let sql = "UPDATE users SET disabled = COALESCE($1, disabled), role = COALESCE($2, role) WHERE id = $3";
+        sqlx::query(sql)
+            .bind(disabled)
+            .bind(role.map(|r| r.as_str()))
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        self.user_by_id(id).await
+    }
 }
