@@ -105,10 +105,12 @@ function renderKeys() {
       });
       action.addEventListener('click', () => revoke(key));
     }
-    return [key.name, t(`role_${key.role}`), when(key.created_at, true), key.expires_at ? when(key.expires_at, true) : t('never'), action];
+    const prefix = key.prefix ? h('code', { text: `${key.prefix}…` }) : '—';
+    return [key.name, prefix, t(`role_${key.role}`), when(key.created_at, true),
+      key.expires_at ? when(key.expires_at, true) : t('never'), action];
   });
   fill(byId('keys-list'), rows.length
-    ? table(t('keys_title'), [t('key_name'), t('role'), t('created'), t('expires'), t('actions')], rows)
+    ? table(t('keys_title'), [t('key_name'), t('key_prefix'), t('role'), t('created'), t('expires'), t('actions')], rows)
     : h('p', { text: t('keys_none') }));
 }
 
