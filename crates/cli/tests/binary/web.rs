@@ -42,9 +42,13 @@ fn prerequisites() -> Result<PathBuf, String> {
     if !node.is_ok_and(|s| s.success()) {
         return Err("`node` is not on PATH".into());
     }
-    let chromium = std::env::var_os("AGENT_TEAM_CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    let chromium =
+        std::env::var_os("AGENT_TEAM_CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
     if !chromium.is_file() {
-        return Err(format!("no browser at {} (apt-get install chromium, or set AGENT_TEAM_CHROMIUM)", chromium.display()));
+        return Err(format!(
+            "no browser at {} (apt-get install chromium, or set AGENT_TEAM_CHROMIUM)",
+            chromium.display()
+        ));
     }
     if !web_tests().join("node_modules/playwright-core/package.json").is_file() {
         return Err(format!("{} has no node_modules (run `npm ci` there)", web_tests().display()));
@@ -61,7 +65,12 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 /// Users, catalog, stock, prices, customers and sales, through the binary's own commands.
 fn seed(dir: &Path) {
     for (name, role, password) in USERS {
-        let out = run(dir, &[], &["admin", "create-user", "--username", name, "--role", role], Some(&format!("{password}\n")));
+        let out = run(
+            dir,
+            &[],
+            &["admin", "create-user", "--username", name, "--role", role],
+            Some(&format!("{password}\n")),
+        );
         assert!(out.status.success(), "create-user {name}: {}", stderr(&out));
     }
     let today = Utc::now().date_naive();
@@ -85,7 +94,8 @@ fn seed(dir: &Path) {
     let mut sales = String::from("date,customer,sku,quantity,unit_price,salesperson,invoice\n");
     for n in 0..20u64 {
         let day = today - Days::new(n % 10);
-        let (customer, sku, price) = if n % 2 == 0 { (CUSTOMER, "AQ-600", "3500") } else { ("WARUNG-SARI", "IND-GRG", "3100") };
+        let (customer, sku, price) =
+            if n % 2 == 0 { (CUSTOMER, "AQ-600", "3500") } else { ("WARUNG-SARI", "IND-GRG", "3100") };
         sales.push_str(&format!("{day},{customer},{sku},{},{price},budi,INV-{n:03}\n", 5 + n));
     }
     for (kind, name, text) in [
@@ -108,7 +118,9 @@ fn the_page_works_end_to_end_in_headless_chromium() {
             eprintln!("skipped: the web page's end-to-end test needs {missing}; CI installs it (.ci/run)");
             return;
         }
-        Err(missing) => panic!("CI is set but {missing}: .ci/run installs chromium and runs `npm ci` in {}", web_tests().display()),
+        Err(missing) => {
+            panic!("CI is set but {missing}: .ci/run installs chromium and runs `npm ci` in {}", web_tests().display())
+        }
     };
     let dir = tempfile::tempdir().unwrap();
     seed(dir.path());
@@ -121,10 +133,8 @@ fn the_page_works_end_to_end_in_headless_chromium() {
     );
     // Three people sign in from one address within a minute, loading the page's files each time.
     let served = Served::start(dir.path(), &[("RATE_LIMIT_PER_MINUTE", "600")]);
-    let artifacts = std::env::var_os("AGENT_TEAM_E2E_ARTIFACTS").map_or_else(
-        || Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().join("e2e-artifacts"),
-        PathBuf::from,
-    );
+    let artifacts = std::env::var_os("AGENT_TEAM_E2E_ARTIFACTS")
+        .map_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().join("e2e-artifacts"), PathBuf::from);
     std::fs::create_dir_all(&artifacts).unwrap();
 
     let mut node = Command::new("node");
@@ -170,5 +180,9 @@ fn the_page_works_end_to_end_in_headless_chromium() {
     );
     eprintln!("{report}");
     let status = status.unwrap_or_else(|| panic!("the browser run took longer than {LIMIT:?}:\n{report}"));
-    assert!(status.success(), "the web page's end-to-end scenarios failed (artifacts in {}):\n{report}", artifacts.display());
+    assert!(
+        status.success(),
+        "the web page's end-to-end scenarios failed (artifacts in {}):\n{report}",
+        artifacts.display()
+    );
 }
