@@ -77,6 +77,14 @@ export function saveBlob(blob, filename) {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
+/** Runs `work` when `form` is submitted (the page never navigates), with its controls disabled. */
+export function onSubmit(form, work) {
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(form, work);
+  });
+}
+
 /** Disables a form's controls while `work` runs, so a double click cannot send twice. */
 export async function busy(form, work) {
   const controls = [...form.querySelectorAll('button, input, select, textarea')].filter((c) => !c.disabled);

@@ -1,7 +1,7 @@
 // For admins: users (create, change role, disable or enable) and API keys (create, shown once;
 // revoke). The server checks the role on every request; this screen is only hidden from others.
 
-import { busy, byId, fill, h, table } from '../dom.js';
+import { byId, fill, h, onSubmit, table } from '../dom.js';
 import { onLanguage, problemText, t, when } from '../i18n.js';
 
 const ROLES = ['staff', 'manager', 'admin'];
@@ -12,15 +12,12 @@ let keys = null;
 
 export function mount(context) {
   ctx = context;
-  byId('user-new').addEventListener('submit', (event) => {
-    event.preventDefault();
-    busy(event.currentTarget, createUser);
-  });
-  byId('key-new').addEventListener('submit', (event) => {
-    event.preventDefault();
-    busy(event.currentTarget, createKey);
-  });
+  onSubmit(byId('user-new'), createUser);
+  onSubmit(byId('key-new'), createKey);
+  const choosers = () => ['user-new-role', 'key-new-role'].forEach((id) => roleOptions(byId(id), byId(id).value || 'staff'));
+  choosers();
   onLanguage(() => {
+    choosers();
     if (users) renderUsers();
     if (keys) renderKeys();
   });
@@ -28,6 +25,11 @@ export function mount(context) {
 
 export function show() {
   load();
+}
+
+/** Fills a role chooser in the reader's language, `selected` chosen. */
+function roleOptions(select, selected) {
+  return fill(select, ROLES.map((r) => h('option', { value: r, text: t(`role_${r}`), selected: r === selected })));
 }
 
 function failed(error) {
@@ -60,8 +62,7 @@ async function patchUser(user, change) {
 
 function renderUsers() {
   const rows = users.map((user) => {
-    const role = h('select', { attrs: { 'aria-label': t('user_role_of', { name: user.username }) } },
-      ROLES.map((r) => h('option', { value: r, text: t(`role_${r}`), selected: r === user.role })));
+    const role = roleOptions(h('select', { attrs: { 'aria-label': t('user_role_of', { name: user.username }) } }), user.role);
     role.addEventListener('change', () => patchUser(user, { role: role.value }));
     const toggle = h('button', {
       type: 'button',

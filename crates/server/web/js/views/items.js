@@ -1,7 +1,7 @@
 // Item search with stock: the catalog's best candidates for loosely written text, each with its
 // stock per warehouse (read for the few shown).
 
-import { busy, byId, fill, h, table } from '../dom.js';
+import { byId, fill, h, onSubmit, table } from '../dom.js';
 import { decimal, onLanguage, percent, problemText, t } from '../i18n.js';
 
 const SHOWN = 8;
@@ -11,11 +11,7 @@ let last = null;
 
 export function mount(context) {
   ctx = context;
-  byId('items-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    const form = event.currentTarget;
-    busy(form, search);
-  });
+  onSubmit(byId('items-form'), search);
   onLanguage(() => last && render(last));
 }
 

@@ -1,7 +1,7 @@
 // The out-of-stock list: what customers asked for and could not get, newest first; registering
 // one; and, for managers, marking one resolved.
 
-import { busy, byId, fill, h, table } from '../dom.js';
+import { byId, fill, h, onSubmit, table } from '../dom.js';
 import { decimal, onLanguage, problemText, t, when } from '../i18n.js';
 
 let ctx;
@@ -10,14 +10,8 @@ let next = null;
 
 export function mount(context) {
   ctx = context;
-  byId('oos-filter').addEventListener('submit', (event) => {
-    event.preventDefault();
-    busy(event.currentTarget, () => load(false));
-  });
-  byId('oos-register').addEventListener('submit', (event) => {
-    event.preventDefault();
-    busy(event.currentTarget, register);
-  });
+  onSubmit(byId('oos-filter'), () => load(false));
+  onSubmit(byId('oos-register'), register);
   onLanguage(() => rows && render());
 }
 

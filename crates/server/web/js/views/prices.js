@@ -2,7 +2,7 @@
 // version (If-Match), so two people editing the same price cannot overwrite each other unseen;
 // the server decides who may change prices, and the page shows its refusal as it is.
 
-import { busy, byId, fill, h, table } from '../dom.js';
+import { byId, fill, h, onSubmit, table } from '../dom.js';
 import { money, onLanguage, problemText, t, when } from '../i18n.js';
 
 let ctx;
@@ -11,14 +11,8 @@ let quote = null;
 export function mount(context) {
   ctx = context;
   byId('prices-on').value = today();
-  byId('prices-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    busy(event.currentTarget, lookUp);
-  });
-  byId('price-change').addEventListener('submit', (event) => {
-    event.preventDefault();
-    busy(event.currentTarget, change);
-  });
+  onSubmit(byId('prices-form'), lookUp);
+  onSubmit(byId('price-change'), change);
   onLanguage(() => {
     roleHint();
     if (quote) render();

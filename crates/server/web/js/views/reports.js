@@ -2,7 +2,7 @@
 // chart. The chart is fetched with the page's credentials and shown from a blob: URL in an <img>,
 // where an SVG cannot run anything; the same report downloads as .xlsx.
 
-import { busy, byId, fill, h, saveBlob, table } from '../dom.js';
+import { busy, byId, fill, h, onSubmit, saveBlob, table } from '../dom.js';
 import { decimal, money, onLanguage, problemText, t, when } from '../i18n.js';
 
 let ctx;
@@ -15,10 +15,7 @@ export function mount(context) {
   const from = new Date(to.getTime() - 29 * 86_400_000);
   byId('reports-from').value = iso(from);
   byId('reports-to').value = iso(to);
-  byId('reports-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    busy(event.currentTarget, load);
-  });
+  onSubmit(byId('reports-form'), load);
   byId('reports-xlsx').addEventListener('click', (event) => busy(byId('reports-form'), () => download(event.currentTarget)));
   onLanguage(() => report && render());
 }
