@@ -73,7 +73,7 @@ function renderUsers() {
     toggle.addEventListener('click', () => patchUser(user, { disabled: !user.disabled }));
     return [user.username, role, user.disabled ? t('user_disabled') : t('user_active'), toggle];
   });
-  fill(byId('users-list'), table(t('users_title'), [t('username'), t('role'), t('status'), t('actions')], rows));
+  fill(byId('users-list'), table(t('users_table'), [t('username'), t('role'), t('status'), t('actions')], rows));
 }
 
 async function createUser() {
@@ -111,7 +111,7 @@ function renderKeys() {
       key.expires_at ? when(key.expires_at, true) : t('never'), action];
   });
   fill(byId('keys-list'), rows.length
-    ? table(t('keys_title'), [t('key_name'), t('key_prefix'), t('role'), t('created'), t('expires'), t('actions')], rows)
+    ? table(t('keys_table'), [t('key_name'), t('key_prefix'), t('role'), t('created'), t('expires'), t('actions')], rows)
     : h('p', { text: t('keys_none') }));
 }
 

@@ -9,7 +9,7 @@ import { onLanguage, problemText, t, when } from '../i18n.js';
 let ctx;
 let sessions = [];
 let sessionId = null;
-/** The reply being written, while one is: {sessionId, li, body}. */
+/** The reply being written, while one is: {sessionId, item, body}. */
 let streaming = null;
 let loaded = false;
 
@@ -102,18 +102,18 @@ function scroll() {
 }
 
 function note(text, kind = 'note') {
-  return h('li', { class: `message message-${kind}` }, h('div', { class: 'message-body', text }));
+  return h('div', { class: `message message-${kind}` }, h('div', { class: 'message-body', text }));
 }
 
 /** One message; every text in it is set as text, never parsed. */
 function message(role, content, approval, degraded) {
   const who = role === 'user' ? t('chat_you') : t('chat_assistant');
   const body = h('div', { class: 'message-body', text: content });
-  const li = h('li', { class: `message message-${role === 'user' ? 'user' : 'assistant'}` },
+  const item = h('div', { class: `message message-${role === 'user' ? 'user' : 'assistant'}` },
     h('span', { class: 'message-who', text: who }), body);
-  if (degraded) li.append(h('p', { class: 'hint', text: t('chat_degraded') }));
-  if (approval) li.append(proposal(approval));
-  return li;
+  if (degraded) item.append(h('p', { class: 'hint', text: t('chat_degraded') }));
+  if (approval) item.append(proposal(approval));
+  return item;
 }
 
 /** A change the assistant proposes: what it would do, and the buttons deciding it. */
@@ -162,12 +162,12 @@ async function send() {
   input.value = '';
   const log = byId('chat-log');
   log.append(message('user', content));
-  const li = message('assistant', '');
-  li.classList.add('streaming');
-  const body = li.querySelector('.message-body');
-  log.append(li);
+  const item = message('assistant', '');
+  item.classList.add('streaming');
+  const body = item.querySelector('.message-body');
+  log.append(item);
   log.setAttribute('aria-busy', 'true');
-  streaming = { sessionId, li, body };
+  streaming = { sessionId, item, body };
   scroll();
   try {
     await ctx.socket.send({ type: 'chat.send', session_id: sessionId, content });
@@ -184,20 +184,20 @@ async function send() {
 
 /** The reply is complete: its stored text replaces the streamed one. */
 function finish(done) {
-  const { li, body } = streaming;
+  const { item, body } = streaming;
   body.textContent = done.message?.content ?? body.textContent;
-  if (done.degraded) li.append(h('p', { class: 'hint', text: t('chat_degraded') }));
-  if (done.pending_approval) li.append(proposal(done.pending_approval));
+  if (done.degraded) item.append(h('p', { class: 'hint', text: t('chat_degraded') }));
+  if (done.pending_approval) item.append(proposal(done.pending_approval));
   end();
 }
 
 function finishWith(text) {
-  streaming.li.append(h('p', { class: 'error', text }));
+  streaming.item.append(h('p', { class: 'error', text }));
   end();
 }
 
 function end() {
-  streaming.li.classList.remove('streaming');
+  streaming.item.classList.remove('streaming');
   streaming = null;
   byId('chat-log').removeAttribute('aria-busy');
   byId('chat-send').disabled = false;

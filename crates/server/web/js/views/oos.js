@@ -66,7 +66,7 @@ function render() {
   }
   const cells = rows.map((r) => [when(r.day), r.customer, r.sku, decimal(r.quantity), r.note || '', resolveCell(r)]);
   const more = next ? h('button', { type: 'button', class: 'secondary', text: t('more'), on: { click: () => load(true) } }) : null;
-  fill(list, table(t('oos_title'), [t('day'), t('customer'), t('sku'), t('quantity'), t('note'), t('oos_status')], cells,
+  fill(list, table(t('oos_list'), [t('day'), t('customer'), t('sku'), t('quantity'), t('note'), t('oos_status')], cells,
     { numeric: [3] }), more);
 }
 
