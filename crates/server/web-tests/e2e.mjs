@@ -67,6 +67,15 @@ async function newPage(viewport = { width: 1280, height: 900 }, options = {}) {
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   page.problems = [];
+  // The WebSocket frames the page receives, by type, to check that updates arrive live.
+  page.frames = [];
+  page.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => {
+    try {
+      page.frames.push(JSON.parse(payload).type);
+    } catch {
+      // not JSON: not the gateway's
+    }
+  }));
   page.on('pageerror', (error) => page.problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     const text = message.text();
@@ -173,6 +182,8 @@ async function main() {
     const reply = staff.locator('#chat-log .message-assistant:not(.streaming) .message-body').last();
     await reply.filter({ hasText: /\S/ }).waitFor();
     assert.ok((await reply.textContent()).length > 10);
+    const streamed = staff.frames.filter((f) => f.startsWith('message.'));
+    assert.deepEqual([streamed.at(0), streamed.at(-1)], ['message.delta', 'message.done'], 'streamed over the socket');
     await shot(staff, 'chat');
   });
 
@@ -225,6 +236,7 @@ async function main() {
     await staff.click('#work-question button[type="submit"]');
     const download = staff.locator('#work-download');
     await download.waitFor({ timeout: 60_000 });
+    for (const live of ['run.progress', 'run.waiting', 'run.done']) assert.ok(staff.frames.includes(live), `${live} arrived live`);
     const result = await staff.textContent('#work-result');
     for (const sku of [env('AGENT_TEAM_E2E_SHORT_SKU'), env('AGENT_TEAM_E2E_ASKED_SKU')]) assert.match(result, new RegExp(sku));
     assert.doesNotMatch(result, new RegExp(env('AGENT_TEAM_E2E_OTHER_SKU')), 'the left-out line is not ordered');
