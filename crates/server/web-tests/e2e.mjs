@@ -203,6 +203,18 @@ async function main() {
     await staff.locator('#live[data-state="open"]').waitFor();
   });
 
+  await scenario('chat: a proposed change waits for a decision', staff, async () => {
+    await staff.fill('#chat-input', 'catat stok habis teh botol 7 untuk Toko Maju');
+    await staff.press('#chat-input', 'Enter');
+    const proposal = staff.locator('#chat-log .proposal').last();
+    await proposal.waitFor();
+    assert.match(await proposal.locator('pre.arguments').textContent(), /"quantity": 7/);
+    const before = await staff.locator('#chat-log .message-assistant').count();
+    await proposal.getByRole('button', { name: 'Decline' }).click();
+    await proposal.getByText('Declined.').waitFor();
+    await staff.locator('#chat-log .message-assistant').nth(before).waitFor();
+  });
+
   let downloaded = null;
   await scenario('work: an order sheet run, its question answered, the draft downloaded', staff, async () => {
     await go(staff, 'work');
