@@ -20,6 +20,8 @@ const CHANNEL_PREFIX: &str = "agent-team:bus:";
 const PER_TOPIC: usize = 256;
 /// Messages waiting to go out to Redis; beyond this they are dropped (and counted).
 const OUTGOING: usize = 4096;
+/// How often the subscription proves it is alive.
+const HEARTBEAT: Duration = Duration::from_secs(15);
 
 type Payload = Arc<str>;
 
@@ -159,13 +161,29 @@ impl Bus {
         };
         pubsub.psubscribe(format!("{CHANNEL_PREFIX}*")).await?;
         tracing::info!("bus subscribed to Redis");
-        let mut messages = pubsub.on_message();
-        while let Some(message) = messages.next().await {
-            let Some(topic) = message.get_channel_name().strip_prefix(CHANNEL_PREFIX) else { continue };
-            let Ok(body) = message.get_payload::<String>() else { continue };
-            let Some((origin, payload)) = body.split_once('\n') else { continue };
-            if origin != self.inner.origin {
-                self.deliver(topic, payload.into());
+        let (mut sink, mut messages) = pubsub.split();
+        // A connection that silently stopped (a cut network sends no reset) is found by pinging
+        // it, not by waiting for messages that will never come.
+        let mut heartbeat = tokio::time::interval(HEARTBEAT);
+        heartbeat.tick().await;
+        loop {
+            tokio::select! {
+                message = messages.next() => {
+                    let Some(message) = message else { break };
+                    let Some(topic) = message.get_channel_name().strip_prefix(CHANNEL_PREFIX) else { continue };
+                    let Ok(body) = message.get_payload::<String>() else { continue };
+                    let Some((origin, payload)) = body.split_once('\n') else { continue };
+                    if origin != self.inner.origin {
+                        self.deliver(topic, payload.into());
+                    }
+                }
+                _ = heartbeat.tick() => {
+                    match tokio::time::timeout(Duration::from_secs(2), sink.ping::<redis::Value>()).await {
+                        Ok(Ok(_)) => {}
+                        Ok(Err(err)) => return Err(err),
+                        Err(_) => return Err((redis::ErrorKind::Io, "the bus subscription stopped answering").into()),
+                    }
+                }
             }
         }
         Err((redis::ErrorKind::Io, "the bus subscription ended").into())
