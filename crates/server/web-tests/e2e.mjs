@@ -341,6 +341,13 @@ async function main() {
     assert.match(await manager.textContent('#price-amount-now'), /4.?321[.,]5\b/);
     await shot(manager, 'prices-changed');
   });
+  await scenario('out of stock: a manager resolves a registration', manager, async () => {
+    await go(manager, 'oos');
+    const row = manager.locator('#oos-list tr', { hasText: env('AGENT_TEAM_E2E_SHORT_SKU') }).first();
+    await row.locator('input').fill('restocked');
+    await row.getByRole('button').click();
+    await manager.locator('#oos-list tr', { hasText: env('AGENT_TEAM_E2E_SHORT_SKU') }).locator('td', { hasText: 'restocked' }).first().waitFor();
+  });
   noProblemsScenario('manager page', manager);
 
   const admin = await newPage();

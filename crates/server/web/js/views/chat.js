@@ -45,7 +45,12 @@ export function mount(context) {
     // The reply is stored whatever happens to the socket; reopening the conversation shows it.
     if (state === 'closed' && streaming) finishWith(t('chat_interrupted'));
   });
-  onLanguage(renderSessions);
+  onLanguage(() => {
+    renderSessions();
+    for (const who of byId('chat-log').querySelectorAll('.message-who')) {
+      who.textContent = who.parentElement.classList.contains('message-user') ? t('chat_you') : t('chat_assistant');
+    }
+  });
 }
 
 export function show() {
