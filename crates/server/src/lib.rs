@@ -55,6 +55,7 @@ fn router_stopping_with(app: App, extra: Option<OpenApiRouter<App>>, stopped: wa
         .layer(LoadShedLayer::new())
         // One semaphore shared by every group it is layered on.
         .layer(GlobalConcurrencyLimitLayer::new(settings.max_concurrent_requests));
+    let overload_page = overload.clone();
     let by_ip = || axum::middleware::from_fn_with_state(app.clone(), http::auth::limit_by_ip);
     let authenticated = || axum::middleware::from_fn_with_state(app.clone(), http::auth::require_principal);
 
@@ -80,8 +81,10 @@ fn router_stopping_with(app: App, extra: Option<OpenApiRouter<App>>, stopped: wa
         Arc::new(routes::public().split_for_parts().1.paths.paths.keys().cloned().collect());
     let (router, doc) = protected.merge(uploads).merge(sign_in).merge(probes).merge(gateway).split_for_parts();
     let doc = Arc::new(doc.to_pretty_json().unwrap_or_default());
-    // The page's static files: public like the probes, limited per address.
-    let page = web::routes().route_layer(timeout).route_layer(by_ip());
+    // The page's static files: public, served from memory, and a page load fetches about fifteen
+    // of them, so they are not counted against the per-address limit (an office behind one
+    // address would exhaust it); the server-wide concurrency cap still applies.
+    let page = web::routes().route_layer(timeout).route_layer(overload_page);
 
     let router = router
         .merge(page)

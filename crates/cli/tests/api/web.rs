@@ -52,6 +52,22 @@ async fn the_page_is_served_embedded_under_a_strict_policy_and_revalidated_by_et
 }
 
 #[tokio::test]
+async fn page_loads_do_not_spend_the_address_limit_that_public_routes_count() {
+    let server = TestServer::start_with(&[("RATE_LIMIT_PER_MINUTE", "3")], None).await;
+    for _ in 0..10 {
+        assert_eq!(server.get("/assets/app.js", None).await.status(), 200);
+        assert_eq!(server.get("/", None).await.status(), 200);
+    }
+    let statuses = [
+        server.get("/readyz", None).await.status(),
+        server.get("/readyz", None).await.status(),
+        server.get("/readyz", None).await.status(),
+        server.get("/readyz", None).await.status(),
+    ];
+    assert_eq!(statuses.map(|s| s.as_u16()), [200, 200, 200, 429], "the probes are still limited per address");
+}
+
+#[tokio::test]
 async fn the_cookie_signs_the_page_in_only_with_its_marker_from_its_own_origin_until_logout() {
     let server = TestServer::start().await;
     server.user("dewi", Role::Staff).await;

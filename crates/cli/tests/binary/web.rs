@@ -131,8 +131,8 @@ fn the_page_works_end_to_end_in_headless_chromium() {
         "Nama Barang;Jumlah;Unit\nIndomie Goreng 85g;10;bks\nAqua;3;botol\nIndomie Soto Mie 70g;5;bks\n\
          <img src=x onerror=alert(1)>;1;pcs\n",
     );
-    // Eight page loads from one address within a minute: each costs about fifteen requests for the
-    // page's files, which count against the per-address limit (120 a minute by default).
+    // The scenarios make a few hundred API calls a minute as a handful of users from one address;
+    // the page's own files are not rate limited.
     let served = Served::start(dir.path(), &[("RATE_LIMIT_PER_MINUTE", "600")]);
     let artifacts = std::env::var_os("AGENT_TEAM_E2E_ARTIFACTS")
         .map_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().join("e2e-artifacts"), PathBuf::from);
