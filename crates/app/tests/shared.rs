@@ -52,6 +52,21 @@ async fn two_instances_draw_from_one_quota() {
 }
 
 #[tokio::test]
+async fn quotas_that_do_not_divide_a_minute_are_kept_exactly() {
+    let Some(url) = redis_url() else { return };
+    // 40,000 a minute is one request per 1.5 ms: a whole-millisecond clock would make it 60,000.
+    let limiter = SharedRateLimiter::per_minute(link(&url).await, 40_000, RedisFailMode::Open);
+    let first = limiter.check(LimitKey::Principal(Uuid::new_v4())).await;
+    assert!(first.allowed);
+    assert!(
+        first.reset > Duration::from_micros(1_400) && first.reset <= Duration::from_micros(1_500),
+        "one request takes 1.5 ms of the quota to come back: {:?}",
+        first.reset
+    );
+    assert_eq!(first.remaining, 39_999);
+}
+
+#[tokio::test]
 async fn concurrent_requests_on_two_instances_are_each_counted_once() {
     let Some(url) = redis_url() else { return };
     let a = std::sync::Arc::new(SharedRateLimiter::per_minute(link(&url).await, 20, RedisFailMode::Open));

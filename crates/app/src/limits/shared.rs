@@ -15,11 +15,13 @@ use crate::coord::RedisLink;
 
 const KEY_PREFIX: &str = "agent-team:rl:";
 
-/// KEYS[1]: the key. ARGV[1]: milliseconds per request (the emission interval), ARGV[2]: the
-/// burst (the whole quota). Returns {allowed, remaining or wait ms, reset ms}.
+/// KEYS[1]: the key. ARGV[1]: microseconds per request (the emission interval), ARGV[2]: the
+/// burst (the whole quota). Returns {allowed, remaining or wait µs, reset µs}. Microseconds keep
+/// quotas that do not divide a minute exact; `%d` keeps the 16-digit stamps out of Lua's
+/// scientific notation.
 const GCRA: &str = r"
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local interval = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local tat = tonumber(redis.call('GET', KEYS[1]) or now)
@@ -29,7 +31,7 @@ local allow_at = new_tat - burst * interval
 if now < allow_at then
   return {0, allow_at - now, tat - now}
 end
-redis.call('SET', KEYS[1], new_tat, 'PX', new_tat - now)
+redis.call('SET', KEYS[1], string.format('%d', new_tat), 'PX', math.ceil((new_tat - now) / 1000))
 return {1, math.floor((now - allow_at) / interval), new_tat - now}
 ";
 
@@ -37,7 +39,7 @@ pub struct SharedRateLimiter {
     link: RedisLink,
     script: redis::Script,
     limit: u32,
-    interval_ms: u64,
+    interval_us: u64,
     fallback: LocalRateLimiter,
     fail_mode: RedisFailMode,
 }
@@ -49,7 +51,7 @@ impl SharedRateLimiter {
             link,
             script: redis::Script::new(GCRA),
             limit,
-            interval_ms: (60_000 / u64::from(limit)).max(1),
+            interval_us: (60_000_000 / u64::from(limit)).max(1),
             fallback: LocalRateLimiter::per_minute(limit),
             fail_mode,
         }
@@ -63,17 +65,17 @@ impl SharedRateLimiter {
         let outcome = self
             .script
             .key(format!("{KEY_PREFIX}{key}"))
-            .arg(self.interval_ms)
+            .arg(self.interval_us)
             .arg(self.limit)
             .invoke_async::<(u8, u64, u64)>(&mut conn)
             .await;
         let (allowed, value, reset) = self.link.record("rate_limit", outcome)?;
-        let reset = Duration::from_millis(reset);
+        let reset = Duration::from_micros(reset);
         Some(if allowed == 1 {
             let remaining = u32::try_from(value).unwrap_or(u32::MAX).min(self.limit);
             RateDecision { allowed: true, limit: self.limit, remaining, reset, retry_after: None, unavailable: false }
         } else {
-            let wait = Duration::from_millis(value);
+            let wait = Duration::from_micros(value);
             RateDecision {
                 allowed: false,
                 limit: self.limit,

@@ -25,6 +25,29 @@ impl CustomerService {
     /// of them (up to `limit`) when the query is empty.
     pub async fn search(&self, caller: &Principal, query: &str, limit: usize) -> Result<Vec<Customer>> {
         caller.require(Role::Staff)?;
+        self.matching(query, limit).await
+    }
+
+    /// The customer people mean by `wording` ("untuk Toko Maju"): the one whose code or name is
+    /// it (any case, any spacing), else the only one whose code or name contains it; None when
+    /// none or several fit, so a vague name never picks a customer by chance.
+    pub async fn named(&self, wording: &str) -> Result<Option<Customer>> {
+        let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let wanted = fold(wording);
+        if wanted.is_empty() {
+            return Ok(None);
+        }
+        let found = self.matching(&wanted, 50).await?;
+        let exact: Vec<&Customer> =
+            found.iter().filter(|c| fold(&c.code) == wanted || fold(&c.name) == wanted).collect();
+        let only = |list: Vec<&Customer>| if list.len() == 1 { list.first().map(|c| (*c).clone()) } else { None };
+        if !exact.is_empty() {
+            return Ok(only(exact));
+        }
+        Ok(only(found.iter().collect()))
+    }
+
+    async fn matching(&self, query: &str, limit: usize) -> Result<Vec<Customer>> {
         let needle = query.trim().to_lowercase();
         let mut found = Vec::new();
         let (mut after, mut scanned) = (None::<String>, 0usize);

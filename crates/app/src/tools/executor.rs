@@ -56,12 +56,16 @@ impl SalesTools {
         }
     }
 
-    /// A customer by code, forgiving case ("Toko-maju" finds TOKO-MAJU).
+    /// A customer by code, forgiving case ("Toko-maju" finds TOKO-MAJU), or by its name when
+    /// exactly one customer has it ("Toko Maju").
     async fn customer(&self, code: &str) -> Result<domain::sales::Customer> {
         if let Some(found) = self.store.customer(code).await? {
             return Ok(found);
         }
-        self.store.customer(&code.to_uppercase()).await?.ok_or_else(|| Error::not_found("customer"))
+        if let Some(found) = self.store.customer(&code.to_uppercase()).await? {
+            return Ok(found);
+        }
+        self.sales.customers.named(code).await?.ok_or_else(|| Error::not_found("customer"))
     }
 
     async fn search_items(&self, args: &Value) -> Result<Value> {

@@ -198,3 +198,29 @@ async fn administrators_manage_users_and_keys_and_every_change_is_audited() {
         assert!(actions.contains(&wanted), "{wanted} in {actions:?}");
     }
 }
+
+#[tokio::test]
+async fn an_out_of_stock_line_proposed_in_chat_for_a_customer_named_by_name_is_registered_once_approved() {
+    let server = TestServer::start().await;
+    crate::sales_support::seed(&server).await;
+    let token = server.token("dewi", Role::Staff).await;
+    let session: Value =
+        server.post_json("/api/v1/sessions", &token, &json!({"mode": "chat"})).await.json().await.unwrap();
+    let path = format!("/api/v1/sessions/{}/messages", session["id"].as_str().unwrap());
+    let reply: Value = server
+        .post_json(&path, &token, &json!({"content": "catat stok habis teh botol 7 untuk toko maju"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let proposal = &reply["pending_approval"];
+    assert_eq!(proposal["tool"], "register_oos", "{reply}");
+    let decision =
+        format!("/api/v1/sessions/{}/approvals/{}", session["id"].as_str().unwrap(), proposal["id"].as_str().unwrap());
+    let done = server.post_json(&decision, &token, &json!({"approve": true, "args_hash": proposal["args_hash"]})).await;
+    assert_eq!(done.status(), 200, "{}", done.text().await.unwrap());
+    let listed: Value = server.get("/api/v1/oos?customer=C1", Some(&token)).await.json().await.unwrap();
+    let registrations = listed["registrations"].as_array().unwrap();
+    assert_eq!(registrations.len(), 1, "{listed}");
+    assert_eq!((registrations[0]["sku"].as_str(), registrations[0]["quantity"].as_str()), (Some("TB-250"), Some("7")));
+}
