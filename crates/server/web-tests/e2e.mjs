@@ -215,6 +215,20 @@ async function main() {
     await staff.locator('#chat-log .message-assistant').nth(before).waitFor();
   });
 
+  await scenario('chat: an approved change is applied', staff, async () => {
+    await staff.fill('#chat-input', 'catat stok habis teh botol 3 untuk Toko Maju');
+    await staff.press('#chat-input', 'Enter');
+    const proposal = staff.locator('#chat-log .proposal').last();
+    await proposal.waitFor();
+    assert.match(await proposal.locator('pre.arguments').textContent(), /"quantity": 3/);
+    await proposal.getByRole('button', { name: 'Approve' }).click();
+    await proposal.getByText('Approved.').waitFor();
+    // The registration it made is in the list, for the customer named by name in the message.
+    await go(staff, 'oos');
+    await staff.locator('#oos-list tr', { hasText: 'TEH-450' }).filter({ hasText: 'TOKO-MAJU' }).first().waitFor();
+    await go(staff, 'chat');
+  });
+
   let downloaded = null;
   await scenario('work: an order sheet run, its question answered, the draft downloaded', staff, async () => {
     await go(staff, 'work');
