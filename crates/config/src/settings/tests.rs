@@ -207,3 +207,13 @@ fn a_malformed_dotenv_line_is_reported_without_its_content() {
     assert!(err.0[0].starts_with(".env:"), "{err}");
     assert!(!err.to_string().contains("unterminated-secret-value"), "{err}");
 }
+
+#[test]
+fn redis_fails_open_unless_told_closed_and_anything_else_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(load(&[], dir.path()).unwrap().redis_fail_mode, RedisFailMode::Open);
+    let closed = load(&[("REDIS_FAIL_MODE", " Closed ")], dir.path()).unwrap();
+    assert_eq!(closed.redis_fail_mode, RedisFailMode::Closed);
+    let err = load(&[("REDIS_FAIL_MODE", "sometimes")], dir.path()).unwrap_err();
+    assert!(err.0.iter().any(|p| p.starts_with("REDIS_FAIL_MODE")), "{:?}", err.0);
+}
