@@ -200,6 +200,13 @@ async fn a_run_started_on_a_is_followed_from_b_answered_through_b_and_chat_repli
     let skus: Vec<&str> =
         done["result"]["order"]["lines"].as_array().unwrap().iter().map(|l| l["sku"].as_str().unwrap()).collect();
     assert_eq!(skus, [items[5].sku.as_str(), items[0].sku.as_str()]);
+    // The same run's event stream, as an SSE client on B reads it: every step, ending with done.
+    let stream = http().get(format!("{}/api/v1/runs/{id}/events", b.base)).bearer_auth(&key).send().await.unwrap();
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    let events = stream.text().await.unwrap();
+    for kind in ["event: queued", "event: question", "event: answer", "event: done"] {
+        assert!(events.contains(kind), "{kind} in {events}");
+    }
 
     // A chat reply written on A reaches a socket on B that follows the session: only the bus
     // carries it (nothing polls for chat).
