@@ -152,11 +152,8 @@ impl App {
         let migrations =
             database && matches!(tokio::time::timeout(deadline, self.store.migrations_applied()).await, Ok(Ok(true)));
         let objects = matches!(tokio::time::timeout(deadline, self.objects.ping()).await, Ok(Ok(())));
-        let redis = match &self.redis {
-            None => RedisStatus::NotConfigured,
-            Some(link) if link.ping().await => RedisStatus::Up,
-            Some(_) => RedisStatus::Down,
-        };
+        // The probe pings Redis every second already; readiness reads what it found.
+        let redis = self.redis.as_ref().map_or(RedisStatus::NotConfigured, RedisLink::status);
         Readiness { database, migrations, objects, redis, redis_fail_mode: self.settings.redis_fail_mode }
     }
 
@@ -168,38 +165,17 @@ impl App {
             tokio::spawn(link.clone().probe(stopped.clone()));
         }
         tokio::spawn(self.bus.clone().relay(stopped.clone()));
-        let mut wake = self.bus.subscribe(topics::RUNS_WAKE);
         let runs = self.runs.clone();
-        let mut stop = stopped.clone();
-        tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    received = wake.recv() => match received {
-                        Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => runs.wake_workers(),
-                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-                    },
-                    _ = stop.changed() => return,
-                }
-            }
-        });
-        let mut revoked = self.bus.subscribe(topics::AUTH_REVOKED);
+        self.bus.listen(topics::RUNS_WAKE, stopped.clone(), move |_| runs.wake_workers());
         let auth = self.auth.clone();
-        let mut stop = stopped;
-        tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    received = revoked.recv() => match received {
-                        Ok(payload) => {
-                            if let Ok(revocation) = payload.parse() {
-                                auth.forget(&revocation);
-                            }
-                        }
-                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-                    },
-                    _ = stop.changed() => return,
+        self.bus.listen(topics::AUTH_REVOKED, stopped, move |payload| match payload {
+            Some(payload) => {
+                if let Ok(revocation) = payload.parse() {
+                    auth.forget(&revocation);
                 }
             }
+            // Missed announcements may have been revocations: trust nothing cached.
+            None => auth.forget_all(),
         });
     }
 

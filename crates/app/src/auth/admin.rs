@@ -46,8 +46,7 @@ impl AuthService {
         let old = self.inner.store.user_by_id(id).await?.ok_or_else(|| Error::not_found("user"))?;
         let new = self.inner.store.update_user(id, disabled, role).await?.ok_or_else(|| Error::not_found("user"))?;
         if new.disabled != old.disabled || new.role != old.role {
-            self.inner.cache.forget_user(id);
-            self.announce(&Revocation::User(id));
+            self.revoke_everywhere(&Revocation::User(id));
             self.audit_user_updated(&Actor::from_principal(caller), &old, &new).await;
             tracing::info!(user_id = %id, by = %caller.id, disabled = new.disabled, role = %new.role, "user changed");
         }

@@ -48,6 +48,10 @@ impl PrincipalCache {
         entries.retain(|_, (p, _)| !(matches!(p.credential, Credential::LoginToken { .. }) && p.id == id));
     }
 
+    pub fn clear(&self) {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
     pub fn forget_key_named(&self, name: &str) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries.retain(|_, (p, _)| !(matches!(p.credential, Credential::ApiKey { .. }) && p.name == name));

@@ -256,7 +256,14 @@ impl AuthService {
         }
     }
 
-    pub(super) fn announce(&self, revocation: &Revocation) {
+    /// Forgets every cached principal: the next request of each is checked against the store.
+    pub fn forget_all(&self) {
+        self.inner.cache.clear();
+    }
+
+    /// Forgets the credential here at once, and announces it so every other instance does too.
+    pub(super) fn revoke_everywhere(&self, revocation: &Revocation) {
+        self.forget(revocation);
         self.inner.bus.publish(crate::coord::topics::AUTH_REVOKED, &revocation.to_string());
     }
 
@@ -265,8 +272,7 @@ impl AuthService {
         match principal.credential {
             Credential::LoginToken { session_id } => {
                 self.inner.store.revoke_login_session(session_id, Utc::now()).await?;
-                self.inner.cache.forget(principal.credential);
-                self.announce(&Revocation::LoginToken(session_id));
+                self.revoke_everywhere(&Revocation::LoginToken(session_id));
                 tracing::info!(user_id = %principal.id, %session_id, "logout");
                 self.audit_logout(principal).await;
                 Ok(())
@@ -365,8 +371,7 @@ impl AuthService {
         if !self.inner.store.revoke_api_key(name, Utc::now()).await? {
             return Err(Error::not_found("live API key"));
         }
-        self.inner.cache.forget_key_named(name);
-        self.announce(&Revocation::ApiKey(name.to_owned()));
+        self.revoke_everywhere(&Revocation::ApiKey(name.to_owned()));
         tracing::info!(name, "API key revoked");
         self.audit_key_revoked(actor, name).await;
         Ok(())

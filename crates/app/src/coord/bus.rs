@@ -121,6 +121,30 @@ impl Bus {
         }
     }
 
+    /// Calls `handle` with every message on `topic` until `stopped`, on a task of its own;
+    /// `None` means messages were missed (this listener fell behind) and the handler should act as
+    /// if anything might have been said.
+    pub fn listen(
+        &self,
+        topic: &str,
+        mut stopped: watch::Receiver<bool>,
+        mut handle: impl FnMut(Option<&str>) + Send + 'static,
+    ) {
+        let mut messages = self.subscribe(topic);
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    received = messages.recv() => match received {
+                        Ok(payload) => handle(Some(&payload)),
+                        Err(broadcast::error::RecvError::Lagged(_)) => handle(None),
+                        Err(broadcast::error::RecvError::Closed) => return,
+                    },
+                    _ = stopped.changed() => return,
+                }
+            }
+        });
+    }
+
     /// Forgets topics whose subscribers have all gone, so the map stays bounded.
     pub fn prune(&self) {
         let mut topics = self.inner.topics.lock().unwrap_or_else(|e| e.into_inner());
@@ -135,7 +159,7 @@ impl Bus {
         loop {
             let started = std::time::Instant::now();
             tokio::select! {
-                outcome = self.listen(&link) => {
+                outcome = self.subscription(&link) => {
                     link.record("subscribe", outcome);
                 }
                 _ = stopped.changed() => return,
@@ -153,7 +177,7 @@ impl Bus {
     }
 
     /// One subscription, until the connection ends.
-    async fn listen(&self, link: &RedisLink) -> redis::RedisResult<()> {
+    async fn subscription(&self, link: &RedisLink) -> redis::RedisResult<()> {
         let connect = link.client().get_async_pubsub();
         let mut pubsub = match tokio::time::timeout(Duration::from_secs(2), connect).await {
             Ok(result) => result?,
