@@ -4,7 +4,10 @@
 //! test split: recall@1, recall@5, auto-accept share and precision at `AUTO_ACCEPT`, the share sent
 //! to a person, latency percentiles and build time; overall, per kind of line, and on the first
 //! 2,000 test lines (the subset the Python references are measured on).
-//! `-- --calibrate` fits the confidence model and the threshold on the calibration split instead.
+//! Then the same for lines of customers with an order history ([`synth::customers`]), searched
+//! with that history as the matcher's prior, overall and for repeat and new items apart.
+//! `-- --calibrate` fits the confidence model and the threshold on the calibration splits instead
+//! (both kinds of line) and tunes the history prior's weight.
 //! Options: `--items N`, `--lines N`, `--subset N`.
 #![allow(clippy::print_stdout, reason = "a benchmark report")]
 
@@ -13,14 +16,19 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use matching::calibration::{self, Features, Model, Sample};
-use matching::synth::{self, CALIBRATION_SEED, CATALOG_SEED, LabelledLine, LineKind, TEST_SEED};
-use matching::{AUTO_ACCEPT, Matcher};
+use matching::synth::{
+    self, CALIBRATION_SEED, CATALOG_SEED, CUSTOMER_SEED, CUSTOMERS, CustomerLine, LabelledLine, LineKind, SynthItem,
+    TEST_SEED,
+};
+use matching::{AUTO_ACCEPT, History, Matcher, PRIOR_WEIGHT};
 
 /// Precision the auto-accept threshold must reach on the calibration split.
 const TARGET_PRECISION: f64 = 0.995;
 
 struct Outcome {
     kind: LineKind,
+    /// For a customer's line: whether the item is in the customer's history.
+    repeat: Option<bool>,
     /// 1-based rank of the right SKU among the top 5.
     rank: Option<usize>,
     features: Features,
@@ -69,22 +77,55 @@ impl Tally {
     }
 }
 
-fn run(matcher: &Matcher, lines: &[LabelledLine]) -> Vec<Outcome> {
-    lines
+/// A line to search: context-free, or a customer's with the history it is searched with.
+struct Query<'a> {
+    line: &'a LabelledLine,
+    history: Option<&'a History>,
+    repeat: Option<bool>,
+}
+
+fn plain(lines: &[LabelledLine]) -> Vec<Query<'_>> {
+    lines.iter().map(|line| Query { line, history: None, repeat: None }).collect()
+}
+
+/// Customer lines with their customers' histories (resolved against `matcher`).
+struct CustomerSplit {
+    lines: Vec<CustomerLine>,
+    histories: Vec<History>,
+}
+
+impl CustomerSplit {
+    fn new(matcher: &Matcher, items: &[SynthItem], seed: u64, n: usize) -> CustomerSplit {
+        let shops = synth::customers(items, CUSTOMER_SEED, CUSTOMERS);
+        let histories =
+            shops.iter().map(|s| matcher.history(s.history.iter().map(|(sku, k)| (sku.as_str(), *k)))).collect();
+        CustomerSplit { lines: synth::customer_lines(items, &shops, seed, n), histories }
+    }
+
+    fn queries(&self) -> Vec<Query<'_>> {
+        self.lines
+            .iter()
+            .map(|l| Query { line: &l.line, history: self.histories.get(l.customer), repeat: Some(l.repeat) })
+            .collect()
+    }
+}
+
+fn run(matcher: &Matcher, queries: &[Query<'_>]) -> Vec<Outcome> {
+    queries
         .iter()
-        .map(|line| {
+        .map(|q| {
+            let line = q.line;
             let cpu = cpu_time::ThreadTime::now();
             let start = Instant::now();
-            let found = matcher.explain(&line.text, 5);
+            let found = matcher.explain(&line.text, 5, q.history);
             let latency = start.elapsed();
             let cpu = cpu.elapsed();
             let rank = found.iter().position(|(c, _)| c.sku == line.sku).map(|p| p + 1);
-            let none = Features { score: 0.0, margin: 0.0, evidence_margin: 0.0, coverage: 0.0, named: false };
-            let features = found.first().map_or(none, |(_, f)| *f);
+            let features = found.first().map_or(Features::default(), |(_, f)| *f);
             let confidence = found.first().map_or(0.0, |(c, _)| c.confidence);
             let right = rank.and_then(|r| found.get(r - 1)).map(|(_, f)| f.evidence_margin);
             let tied_miss = rank.is_some_and(|r| r > 1) && right.is_some_and(|m| m >= -1e-3);
-            Outcome { kind: line.kind, rank, features, confidence, tied_miss, latency, cpu }
+            Outcome { kind: line.kind, repeat: q.repeat, rank, features, confidence, tied_miss, latency, cpu }
         })
         .collect()
 }
@@ -105,6 +146,13 @@ fn report(title: &str, outcomes: &[Outcome], threshold: f32) {
         by_kind.entry(o.kind).or_default().add(o, threshold);
     }
     println!("{}", all.row("all"));
+    for (label, repeat) in [("repeat items", true), ("new items", false)] {
+        let mut t = Tally::default();
+        outcomes.iter().filter(|o| o.repeat == Some(repeat)).for_each(|o| t.add(o, threshold));
+        if t.lines > 0 {
+            println!("{}", t.row(label));
+        }
+    }
     for kind in LineKind::ALL {
         if let Some(t) = by_kind.get(&kind) {
             println!("{}", t.row(kind.as_str()));
@@ -167,32 +215,74 @@ fn options() -> Result<Options, String> {
     Ok(o)
 }
 
-fn calibrate(matcher: Matcher, lines: &[LabelledLine]) {
-    let outcomes = run(&matcher, lines);
-    let samples: Vec<Sample> =
-        outcomes.iter().map(|o| Sample { features: o.features, correct: o.rank == Some(1) }).collect();
-    let model: Model = calibration::fit(&samples);
-    let scored: Vec<(f32, bool)> = samples.iter().map(|s| (model.confidence(&s.features), s.correct)).collect();
-    let threshold = calibration::threshold_for_precision(&scored, TARGET_PRECISION);
-    println!("\nfitted on {} calibration lines:", lines.len());
-    println!("pub const MODEL: Model = Model {{ bias: {:.4}, weights: {:?} }};", model.bias, model.weights);
-    match threshold {
-        Some(t) => println!("pub const AUTO_ACCEPT: f32 = {t:.4};"),
-        None => println!("no threshold reaches {:.1} % precision", TARGET_PRECISION * 100.0),
+fn recall_at1(outcomes: &[Outcome]) -> f64 {
+    outcomes.iter().filter(|o| o.rank == Some(1)).count() as f64 / outcomes.len().max(1) as f64
+}
+
+fn samples(outcomes: &[Outcome]) -> Vec<Sample> {
+    outcomes.iter().map(|o| Sample { features: o.features, correct: o.rank == Some(1) }).collect()
+}
+
+/// Tunes the prior weight on the customers' calibration lines, then fits the confidence model on
+/// both calibration splits together (one model serves searches with and without a history) and
+/// takes the threshold that keeps each split at the target precision.
+fn calibrate(matcher: Matcher, items: &[SynthItem], n: usize) {
+    let lines = synth::order_lines(items, CALIBRATION_SEED, n);
+    let customers = CustomerSplit::new(&matcher, items, CALIBRATION_SEED, n);
+    let mut matcher = matcher;
+    let mut best = (f64::MIN, PRIOR_WEIGHT);
+    println!("\n| prior weight | recall@1, customer calibration lines |\n| --- | --- |");
+    for weight in [0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5] {
+        matcher = matcher.with_prior_weight(weight);
+        let r = recall_at1(&run(&matcher, &customers.queries()));
+        println!("| {weight} | {:.2} % |", 100.0 * r);
+        if r > best.0 {
+            best = (r, weight);
+        }
     }
+    println!("\npub const PRIOR_WEIGHT: f32 = {};", best.1);
+    let matcher = matcher.with_prior_weight(best.1);
+    let free = run(&matcher, &plain(&lines));
+    let with_history = run(&matcher, &customers.queries());
+    let all: Vec<Sample> = samples(&free).into_iter().chain(samples(&with_history)).collect();
+    let model: Model = calibration::fit(&all);
+    let scored =
+        |s: &[Sample]| -> Vec<(f32, bool)> { s.iter().map(|s| (model.confidence(&s.features), s.correct)).collect() };
+    let thresholds =
+        [&free, &with_history].map(|o| calibration::threshold_for_precision(&scored(&samples(o)), TARGET_PRECISION));
+    println!(
+        "\nfitted on {} calibration lines ({} without history, {} with):",
+        all.len(),
+        free.len(),
+        with_history.len()
+    );
+    println!("pub const MODEL: Model = Model {{ bias: {:.4}, weights: {:?} }};", model.bias, model.weights);
+    let threshold = match thresholds {
+        [Some(a), Some(b)] => {
+            println!("thresholds: {a:.4} without history, {b:.4} with; the higher holds for both");
+            println!("pub const AUTO_ACCEPT: f32 = {:.4};", a.max(b));
+            a.max(b)
+        }
+        _ => {
+            println!("no threshold reaches {:.1} % precision on both splits", TARGET_PRECISION * 100.0);
+            1.0
+        }
+    };
     // Calibration check: observed accuracy per confidence band.
     println!("\n| confidence band | lines | right |");
     println!("| --- | --- | --- |");
+    let all_scored = scored(&all);
     for band in 0..10 {
         let (lo, hi) = (band as f32 / 10.0, (band + 1) as f32 / 10.0);
-        let inside: Vec<&(f32, bool)> = scored.iter().filter(|(c, _)| *c >= lo && (*c < hi || band == 9)).collect();
+        let inside: Vec<&(f32, bool)> = all_scored.iter().filter(|(c, _)| *c >= lo && (*c < hi || band == 9)).collect();
         let right = inside.iter().filter(|(_, r)| *r).count();
         if !inside.is_empty() {
             println!("| {lo:.1}–{hi:.1} | {} | {:.1} % |", inside.len(), 100.0 * right as f64 / inside.len() as f64);
         }
     }
     let refitted = matcher.with_model(model);
-    report("calibration split, fitted model", &run(&refitted, lines), threshold.unwrap_or(1.0));
+    report("calibration split, fitted model", &run(&refitted, &plain(&lines)), threshold);
+    report("customer calibration split, fitted model", &run(&refitted, &customers.queries()), threshold);
 }
 
 fn main() -> ExitCode {
@@ -223,9 +313,11 @@ fn main() -> ExitCode {
     );
     if o.failures > 0 {
         let lines = synth::order_lines(&items, CALIBRATION_SEED, o.lines);
+        let customers = CustomerSplit::new(&matcher, &items, CALIBRATION_SEED, o.lines);
         let mut shown = 0;
-        for line in &lines {
-            let found = matcher.explain(&line.text, 5);
+        for q in plain(&lines).into_iter().chain(customers.queries()) {
+            let line = q.line;
+            let found = matcher.explain(&line.text, 5, q.history);
             if found.first().is_none_or(|(c, _)| c.sku == line.sku || c.confidence < AUTO_ACCEPT) {
                 continue;
             }
@@ -245,7 +337,7 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if o.calibrate {
-        calibrate(matcher, &synth::order_lines(&items, CALIBRATION_SEED, o.lines));
+        calibrate(matcher, &items, o.lines);
         return ExitCode::SUCCESS;
     }
     let test = synth::order_lines(&items, TEST_SEED, o.lines);
@@ -253,8 +345,14 @@ fn main() -> ExitCode {
     for line in test.iter().take(200) {
         let _ = matcher.search(&line.text, 5);
     }
-    let outcomes = run(&matcher, &test);
+    let outcomes = run(&matcher, &plain(&test));
     report(&format!("test split, {} lines", test.len()), &outcomes, AUTO_ACCEPT);
+    let customers = CustomerSplit::new(&matcher, &items, TEST_SEED, o.lines);
+    report(
+        &format!("customer test split, {} lines searched with the customer's history", customers.lines.len()),
+        &run(&matcher, &customers.queries()),
+        AUTO_ACCEPT,
+    );
     if o.slow > 0 {
         let mut by_time: Vec<(Duration, &LabelledLine)> = outcomes.iter().map(|o| o.latency).zip(&test).collect();
         by_time.sort_by_key(|b| std::cmp::Reverse(b.0));

@@ -25,13 +25,17 @@ pub const BRAND_ONLY_CAP: f32 = 0.1;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Model {
     pub bias: f32,
-    /// Weights of score, tie-break margin (margin minus evidence margin), evidence margin, coverage
-    /// and unnamed share in a tie, in that order.
-    pub weights: [f32; 5],
+    /// Weights of score, tie-break margin (margin minus evidence margin), evidence margin, coverage,
+    /// unnamed share in a tie, history prior and prior margin, in that order.
+    pub weights: [f32; FEATURES],
 }
 
 /// Fitted on the calibration split (100,000 items, 20,000 lines); see the module doc.
-pub const MODEL: Model = Model { bias: 3.0336, weights: [1.6212939, 97.64356, 49.56002, -4.7678065, -6.2544985] };
+pub const MODEL: Model =
+    Model { bias: 0.8546, weights: [2.6090643, 70.58056, 43.510445, -3.3021667, -4.4263163, 0.4403275, -3.0278263] };
+
+/// How many features the model weighs.
+pub const FEATURES: usize = 7;
 
 impl Model {
     pub fn confidence(&self, f: &Features) -> f32 {
@@ -43,7 +47,7 @@ impl Model {
 }
 
 /// What a candidate's confidence is computed from (see the module doc).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Features {
     pub score: f32,
     pub margin: f32,
@@ -51,19 +55,31 @@ pub struct Features {
     pub coverage: f32,
     /// The query names more than the brand (see `matcher::score::Scored::named`).
     pub named: bool,
+    /// The customer's history prior of the candidate (0 without history; see `matcher::History`).
+    pub prior: f32,
+    /// Its prior minus that of the best other candidate.
+    pub prior_margin: f32,
 }
 
 /// Evidence margins at most this are a tie: the query does not tell the two entries apart.
 const EVIDENCE_TIE: f32 = 1e-3;
 
 impl Features {
-    fn values(&self) -> [f32; 5] {
+    fn values(&self) -> [f32; FEATURES] {
         // A tie in evidence matters when the entry is not fully named: then the query fits another
         // entry as well and the order only reflects which one has fewer unmentioned words.
         let tie = f32::from(u8::from(self.evidence_margin.abs() <= EVIDENCE_TIE));
         // The margin splits into evidence and tie-break (fewer unmentioned words); they weigh differently.
         let tie_break_margin = self.margin - self.evidence_margin;
-        [self.score, tie_break_margin, self.evidence_margin, self.coverage, tie * (1.0 - self.coverage)]
+        [
+            self.score,
+            tie_break_margin,
+            self.evidence_margin,
+            self.coverage,
+            tie * (1.0 - self.coverage),
+            self.prior,
+            self.prior_margin,
+        ]
     }
 }
 
@@ -76,7 +92,6 @@ pub struct Sample {
 
 /// Maximum-likelihood logistic fit by gradient descent on standardised features. Deterministic.
 pub fn fit(samples: &[Sample]) -> Model {
-    const FEATURES: usize = 5;
     let features = |s: &Sample| s.features.values().map(f64::from);
     let n = samples.len().max(1) as f64;
     let mut mean = [0.0f64; FEATURES];
@@ -140,8 +155,14 @@ mod tests {
     #[test]
     fn the_shipped_model_gives_probabilities_growing_with_score_and_margin() {
         let m = MODEL;
-        let f =
-            |score, margin, evidence_margin| Features { score, margin, evidence_margin, coverage: 1.0, named: true };
+        let f = |score, margin, evidence_margin| Features {
+            score,
+            margin,
+            evidence_margin,
+            coverage: 1.0,
+            named: true,
+            ..Features::default()
+        };
         for (s, g) in [(-1.0, -1.0), (0.0, 0.0), (1.0, 1.0), (f32::NAN, 0.0), (f32::INFINITY, 1.0)] {
             let c = m.confidence(&f(s, g, g));
             assert!((0.0..=1.0).contains(&c), "{s} {g} -> {c}");
@@ -156,12 +177,26 @@ mod tests {
         let samples: Vec<Sample> = (0..200)
             .map(|i| {
                 let margin = i as f32 / 1000.0;
-                let features = Features { score: 0.8, margin, evidence_margin: margin, coverage: 1.0, named: true };
+                let features = Features {
+                    score: 0.8,
+                    margin,
+                    evidence_margin: margin,
+                    coverage: 1.0,
+                    named: true,
+                    ..Features::default()
+                };
                 Sample { features, correct: i >= 60 || i % 7 == 0 }
             })
             .collect();
         let m = fit(&samples);
-        let f = |margin| Features { score: 0.8, margin, evidence_margin: margin, coverage: 1.0, named: true };
+        let f = |margin| Features {
+            score: 0.8,
+            margin,
+            evidence_margin: margin,
+            coverage: 1.0,
+            named: true,
+            ..Features::default()
+        };
         assert!(m.weights[1] + m.weights[2] > 0.0, "{m:?}");
         assert!(m.confidence(&f(0.19)) > 0.9 && m.confidence(&f(0.0)) < 0.6, "{m:?}");
     }

@@ -5,6 +5,7 @@
 //! [`CANDIDATES`] entries by BM25 over words, letter trigrams and sizes, re-scores each with
 //! `score::QueryScorer` and attaches a confidence from [`crate::calibration::MODEL`].
 
+mod history;
 mod index;
 mod prepared;
 mod score;
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::calibration::{Features, MODEL, Model};
 use crate::normalize::analyze;
 use crate::{CatalogEntry, parse_order_line};
+pub use history::{History, MAX_HISTORY, PRIOR_WEIGHT};
 use index::Index;
 use prepared::{Prepared, Vocab};
 use score::{QueryScorer, Scored};
@@ -70,6 +72,7 @@ pub struct Matcher {
     by_sku: HashMap<String, u32>,
     by_barcode: HashMap<String, u32>,
     model: Model,
+    prior_weight: f32,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -122,13 +125,25 @@ impl Matcher {
         let prepared: Vec<Prepared> = entries.iter().map(|e| Prepared::new(e, &mut vocab)).collect();
         vocab.finish(&prepared);
         let index = Index::build(&prepared, &vocab).map_err(|e| MatchError::Index(e.to_string()))?;
-        Ok(Matcher { entries, prepared, vocab, index, by_sku, by_barcode, model: MODEL })
+        Ok(Matcher { entries, prepared, vocab, index, by_sku, by_barcode, model: MODEL, prior_weight: PRIOR_WEIGHT })
     }
 
     /// The same matcher with another confidence model (the calibration run uses this).
     pub fn with_model(mut self, model: Model) -> Matcher {
         self.model = model;
         self
+    }
+
+    /// The same matcher with another weight for the history prior (the calibration run tunes it).
+    pub fn with_prior_weight(mut self, weight: f32) -> Matcher {
+        self.prior_weight = weight;
+        self
+    }
+
+    /// A customer's history for [`Matcher::search_for`]: `(sku, order lines)` pairs; SKUs not in
+    /// this catalog are left out.
+    pub fn history<'a>(&self, counts: impl IntoIterator<Item = (&'a str, u32)>) -> History {
+        History::new(counts.into_iter().filter_map(|(sku, n)| Some((*self.by_sku.get(sku)?, n))))
     }
 
     pub fn len(&self) -> usize {
@@ -147,12 +162,18 @@ impl Matcher {
     /// The line may carry a quantity and packaging ("aqua 600ml 2 dus"); they are ignored. Only
     /// the first [`crate::normalize::fold::MAX_INPUT_CHARS`] characters are read.
     pub fn search(&self, query: &str, limit: usize) -> Vec<Candidate> {
-        self.explain(query, limit).into_iter().map(|(c, _)| c).collect()
+        self.explain(query, limit, None).into_iter().map(|(c, _)| c).collect()
+    }
+
+    /// [`Matcher::search`] for a customer whose history breaks the ties the line leaves open
+    /// (see [`History`]).
+    pub fn search_for(&self, query: &str, limit: usize, history: &History) -> Vec<Candidate> {
+        self.explain(query, limit, Some(history)).into_iter().map(|(c, _)| c).collect()
     }
 
     /// [`Matcher::search`] with the features each confidence was computed from; the calibration
     /// fits [`crate::calibration::MODEL`] on these.
-    pub fn explain(&self, query: &str, limit: usize) -> Vec<(Candidate, Features)> {
+    pub fn explain(&self, query: &str, limit: usize, history: Option<&History>) -> Vec<(Candidate, Features)> {
         let limit = limit.min(MAX_LIMIT);
         if limit == 0 {
             return Vec::new();
@@ -160,15 +181,39 @@ impl Matcher {
         let description = parse_order_line(query).description;
         if let Some(&ord) = self.barcode(&description) {
             // An exact barcode names one item; there is nothing to be unsure about.
-            let features = Features { score: 1.0, margin: 1.0, evidence_margin: 1.0, coverage: 1.0, named: true };
+            let features = Features {
+                score: 1.0,
+                margin: 1.0,
+                evidence_margin: 1.0,
+                coverage: 1.0,
+                named: true,
+                ..Features::default()
+            };
             return vec![(self.candidate(ord, 1.0, 1.0), features)];
         }
         let analyzed = analyze(&description);
-        let ords = self.index.candidates(&analyzed, &self.vocab, CANDIDATES.max(limit));
+        let mut ords = self.index.candidates(&analyzed, &self.vocab, CANDIDATES.max(limit));
+        if let Some(h) = history {
+            let known: std::collections::HashSet<u32> = ords.iter().copied().collect();
+            let mut extra: Vec<u32> = h.ords().filter(|o| !known.contains(o)).collect();
+            extra.sort_unstable();
+            ords.extend(extra);
+        }
+        let prior = |ord: u32| history.map_or(0.0, |h| h.prior(ord));
         let mut scorer = QueryScorer::new(&analyzed, &self.vocab);
-        let mut scored: Vec<(Scored, u32)> =
-            ords.into_iter().filter_map(|o| Some((scorer.score(self.prepared.get(o as usize)?), o))).collect();
+        let mut scored: Vec<(Scored, u32)> = ords
+            .into_iter()
+            .filter_map(|o| {
+                let mut s = scorer.score(self.prepared.get(o as usize)?);
+                // The ranking score carries the prior; `evidence` stays what the line itself says.
+                s.total += self.prior_weight * prior(o);
+                Some((s, o))
+            })
+            .collect();
         scored.sort_by(|a, b| b.0.total.total_cmp(&a.0.total).then(a.1.cmp(&b.1)));
+        // The best other candidate's prior, for the prior margin of the top two.
+        let (prior1, prior2) =
+            (scored.first().map_or(0.0, |(_, o)| prior(*o)), scored.get(1).map_or(0.0, |(_, o)| prior(*o)));
         // Margins are taken against the best *other* candidate, for the score and for the evidence.
         let top2 = |f: fn(&Scored) -> f32| {
             let mut best = (f32::MIN, f32::MIN);
@@ -192,11 +237,21 @@ impl Matcher {
         scored
             .iter()
             .take(limit)
-            .map(|&(s, ord)| {
+            .enumerate()
+            .map(|(rank, &(s, ord))| {
                 let margin = other(s.total, (total1, total2));
                 let evidence_margin = other(s.evidence, (evidence1, evidence2));
-                let features =
-                    Features { score: s.total, margin, evidence_margin, coverage: s.coverage, named: s.named };
+                let p = prior(ord);
+                let prior_margin = p - if rank == 0 { prior2 } else { prior1 };
+                let features = Features {
+                    score: s.total,
+                    margin,
+                    evidence_margin,
+                    coverage: s.coverage,
+                    named: s.named,
+                    prior: p,
+                    prior_margin,
+                };
                 (self.candidate(ord, s.total, self.model.confidence(&features)), features)
             })
             .collect()

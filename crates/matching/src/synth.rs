@@ -9,11 +9,13 @@
 //! (ChaCha8, which is portable).
 
 mod catalog;
+mod customers;
 mod lines;
 mod noise;
 mod vocab;
 
 pub use catalog::{SynthItem, catalog};
+pub use customers::{CustomerLine, REPEAT_SHARE, SynthCustomer, customer_lines, customers};
 pub use lines::{LabelledLine, LineKind, order_lines};
 
 use crate::CatalogEntry;
@@ -24,6 +26,10 @@ pub const CATALOG_SEED: u64 = 20_251_126;
 pub const CALIBRATION_SEED: u64 = 1;
 /// The seed of the test split (where the figures are reported); never used for fitting.
 pub const TEST_SEED: u64 = 2;
+/// The seed of the benchmark's customers and their histories.
+pub const CUSTOMER_SEED: u64 = 3;
+/// How many customers the benchmark's customer lines are spread over.
+pub const CUSTOMERS: usize = 500;
 
 /// The catalog entries of generated items.
 pub fn entries(items: &[SynthItem]) -> Vec<CatalogEntry> {

@@ -219,3 +219,46 @@ fn generated_lines_meet_recall_and_precision_floors() {
     assert!(share(accepted, lines.len()) >= 0.75, "auto-accepted {accepted}/{}", lines.len());
     assert!(share(clear_at1, clear) >= 0.97, "full and reordered lines {clear_at1}/{clear}");
 }
+
+fn first_for(m: &Matcher, query: &str, history: Option<&matching::History>) -> (String, f32) {
+    let found = match history {
+        Some(h) => m.search_for(query, 5, h),
+        None => m.search(query, 5),
+    };
+    let first = found.first().expect("a candidate");
+    (first.sku.clone(), first.confidence)
+}
+
+#[test]
+fn a_customers_history_breaks_ties_the_line_leaves_open() {
+    let m = matcher();
+    // "aqua 2 dus" names only the brand: without history any Aqua item may come first.
+    let shop = m.history([("T-AQ-1500", 12), ("T-IM-SOTO", 3), ("NOT-IN-CATALOG", 50)]);
+    assert_eq!(shop.len(), 2, "unknown SKUs are left out");
+    assert_eq!(first_for(&m, "aqua 2 dus", Some(&shop)).0, "T-AQ-1500");
+    let other = m.history([("T-AQ-330", 1)]);
+    assert_eq!(first_for(&m, "aqua 2 dus", Some(&other)).0, "T-AQ-330");
+    // A brand-only line stays unsure, history or not: it goes to a person, ranked.
+    assert!(first_for(&m, "aqua 2 dus", Some(&shop)).1 < AUTO_ACCEPT);
+    // "indomie kuah" fits soto and kari; the shop buys soto.
+    assert_eq!(first_for(&m, "indomie kuah 5", Some(&shop)).0, "T-IM-SOTO");
+    // The more often ordered of two siblings wins the tie.
+    let both = m.history([("T-IM-SOTO", 2), ("T-IM-KARI", 30)]);
+    assert_eq!(first_for(&m, "indomie kuah 5", Some(&both)).0, "T-IM-KARI");
+}
+
+#[test]
+fn history_never_overrules_what_the_line_says() {
+    let m = matcher();
+    let shop = m.history([("T-AQ-1500", 40), ("T-SP-1500", 40)]);
+    // The size and the product are written: the history's sibling must not win.
+    let (sku, confidence) = first_for(&m, "aqua 600ml 2 dus", Some(&shop));
+    assert_eq!(sku, "T-AQ-600");
+    assert!(confidence >= AUTO_ACCEPT, "{confidence}");
+    assert_eq!(first_for(&m, "sprite kaleng 330ml", Some(&shop)).0, "T-SP-330");
+    assert_eq!(first_for(&m, "coca cola 330 ml", Some(&shop)).0, "T-CC-330");
+    // An empty history is the same search as none.
+    let none = m.history([]);
+    assert!(none.is_empty());
+    assert_eq!(m.search_for("kapal api 165", 5, &none), m.search("kapal api 165", 5));
+}

@@ -97,7 +97,7 @@ pub fn order_lines(items: &[SynthItem], seed: u64, n: usize) -> Vec<LabelledLine
     out
 }
 
-fn pick_kind(rng: &mut ChaCha8Rng) -> LineKind {
+pub(super) fn pick_kind(rng: &mut ChaCha8Rng) -> LineKind {
     let mut roll = rng.random_range(0..1000);
     for (kind, share) in MIX {
         if roll < share {
@@ -112,7 +112,7 @@ fn words(s: &str) -> Vec<String> {
     s.split_whitespace().map(str::to_owned).collect()
 }
 
-fn line(rng: &mut ChaCha8Rng, item: &SynthItem, kind: LineKind) -> String {
+pub(super) fn line(rng: &mut ChaCha8Rng, item: &SynthItem, kind: LineKind) -> String {
     if kind == LineKind::Chinese {
         return chinese(rng, item);
     }
