@@ -49,13 +49,16 @@ pub struct CustomerLine {
     pub repeat: bool,
 }
 
+/// A product's items (indexes into the catalog).
+type Product = Vec<usize>;
+
 /// `n` customers with their histories, the same for the same seed.
 pub fn customers(items: &[SynthItem], seed: u64, n: usize) -> Vec<SynthCustomer> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let national: HashSet<&str> = CATEGORIES.iter().flat_map(|c| c.brands.iter().copied()).collect();
     // category -> (national products, local products); a product is the items of one brand and type.
-    let mut products: BTreeMap<&str, (Vec<Vec<usize>>, Vec<Vec<usize>>)> = BTreeMap::new();
-    let mut by_product: BTreeMap<(&str, &str, &str), Vec<usize>> = BTreeMap::new();
+    let mut products: BTreeMap<&str, (Vec<Product>, Vec<Product>)> = BTreeMap::new();
+    let mut by_product: BTreeMap<(&str, &str, &str), Product> = BTreeMap::new();
     for (i, item) in items.iter().enumerate() {
         let category = item.entry.category.as_deref().unwrap_or("");
         by_product.entry((category, item.brand.as_str(), item.type_words.as_str())).or_default().push(i);
