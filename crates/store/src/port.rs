@@ -306,6 +306,9 @@ pub trait Sales: Send + Sync {
     /// Per group over `from..=to`: quantity and amount sums (exact) and line count; by key for
     /// days, by amount (largest first, then key) otherwise. At most `MAX_REPORT_GROUPS` groups.
     async fn sales_report(&self, query: &SalesReportQuery) -> Result<Vec<SalesReportRow>>;
+    /// What `customer` bought on or after `since`: `(sku, sales lines)`, returns left out, most
+    /// lines first (then SKU), at most `limit`. The matcher's prior for this customer's orders.
+    async fn customer_history(&self, customer: &str, since: NaiveDate, limit: u32) -> Result<Vec<(String, u32)>>;
 }
 
 #[async_trait]

@@ -623,6 +623,7 @@ stories!(
     an_open_out_of_stock_is_one_row_per_customer_item_and_day,
     a_keyed_out_of_stock_request_is_applied_once,
     the_sales_report_groups_and_sums_exactly,
+    a_customers_history_counts_what_it_bought_recently,
 );
 
 #[tokio::test]

@@ -1,8 +1,11 @@
 //! The catalog: item search through the matcher (an index each instance keeps in memory and
 //! rebuilds when the catalog changes) and item detail with stock.
 
+mod history;
 mod index;
 mod service;
+
+pub use history::{CustomerHistory, HISTORY_DAYS};
 
 pub use index::CatalogIndex;
 pub use service::{CatalogService, ItemDetail, MAX_QUERY_CHARS};

@@ -5,7 +5,7 @@ use domain::{Error, Result};
 use matching::Candidate;
 use store::Store;
 
-use super::CatalogIndex;
+use super::{CatalogIndex, CustomerHistory};
 
 /// Longest search text accepted; the matcher looks at no more.
 pub const MAX_QUERY_CHARS: usize = 256;
@@ -31,6 +31,16 @@ impl CatalogService {
 
     /// Ranked candidates for loosely written text, best first (`limit` within 1..=50).
     pub async fn search(&self, query: &str, limit: usize) -> Result<Vec<Candidate>> {
+        self.search_for(query, limit, None).await
+    }
+
+    /// [`CatalogService::search`] for a customer: its history breaks the ties the text leaves open.
+    pub async fn search_for(
+        &self,
+        query: &str,
+        limit: usize,
+        history: Option<&CustomerHistory>,
+    ) -> Result<Vec<Candidate>> {
         let query = query.trim();
         if query.is_empty() || query.chars().count() > MAX_QUERY_CHARS {
             return Err(Error::validation(format!("`q` has 1 to {MAX_QUERY_CHARS} characters")));
@@ -39,7 +49,18 @@ impl CatalogService {
         let matcher = self.index.matcher().await?;
         let query = query.to_owned();
         // Searching is CPU work of a few milliseconds at most; it stays off the async workers anyway.
-        tokio::task::spawn_blocking(move || matcher.search(&query, limit)).await.map_err(Error::internal)
+        let history = history.filter(|h| !h.is_empty()).cloned();
+        tokio::task::spawn_blocking(move || match history {
+            Some(h) => matcher.search_for(&query, limit, &h.for_matcher(&matcher)),
+            None => matcher.search(&query, limit),
+        })
+        .await
+        .map_err(Error::internal)
+    }
+
+    /// The customer's purchases, for [`CatalogService::search_for`].
+    pub async fn history(&self, customer: &str, today: chrono::NaiveDate) -> Result<CustomerHistory> {
+        CustomerHistory::load(self.store.as_ref(), customer, today).await
     }
 
     pub async fn item(&self, sku: &str) -> Result<ItemDetail> {

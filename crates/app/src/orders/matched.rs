@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use store::Store;
 
 use super::lines::InputLine;
-use crate::catalog::CatalogService;
+use crate::catalog::{CatalogService, CustomerHistory};
 
 /// Candidates shown to a person for an unsure line.
 pub const CANDIDATES_SHOWN: usize = 5;
@@ -58,6 +58,7 @@ pub async fn match_line(
     store: &dyn Store,
     catalog: &CatalogService,
     customer: &str,
+    history: &CustomerHistory,
     input: InputLine,
 ) -> Result<LineState> {
     let mut state = LineState {
@@ -80,7 +81,7 @@ pub async fn match_line(
         return Ok(state);
     }
     // Text the matcher cannot use (only digits, say) leaves the line to a person.
-    let candidates = catalog.search(&state.input.text, CANDIDATES_SHOWN).await.unwrap_or_default();
+    let candidates = catalog.search_for(&state.input.text, CANDIDATES_SHOWN, Some(history)).await.unwrap_or_default();
     match candidates.first() {
         Some(top) if top.confidence >= matching::AUTO_ACCEPT => {
             state.sku = Some(top.sku.clone());

@@ -102,11 +102,13 @@ impl ProcessOrder {
     async fn match_all(&self, ctx: &RunContext, customer: &str, input: Vec<InputLine>) -> Result<Vec<LineState>> {
         let total = u64::try_from(input.len()).unwrap_or(u64::MAX);
         let mut matched = Vec::with_capacity(input.len());
+        // Read once per order: the customer's purchases break ties the lines leave open.
+        let history = self.deps.catalog.history(customer, Utc::now().date_naive()).await?;
         for (done, line) in input.into_iter().enumerate() {
             if done % 50 == 0 {
                 ctx.progress(done as u64, total, "matching").await?;
             }
-            matched.push(match_line(self.deps.store.as_ref(), &self.deps.catalog, customer, line).await?);
+            matched.push(match_line(self.deps.store.as_ref(), &self.deps.catalog, customer, &history, line).await?);
         }
         ctx.progress(total, total, "matched").await?;
         Ok(matched)

@@ -47,7 +47,16 @@ impl SalesTools {
             return Ok(Resolved::Item { sku: item.sku, name: item.name });
         }
         let q = args["q"].as_str().unwrap_or_default();
-        let candidates = self.catalog.search(q, 5).await?;
+        // For a named customer, what it usually buys breaks the ties the wording leaves open; an
+        // unknown customer is reported by the tool's own customer lookup, not here.
+        let history = match args["customer"].as_str() {
+            Some(code) => match self.customer(code).await {
+                Ok(found) => Some(self.catalog.history(&found.code, Utc::now().date_naive()).await?),
+                Err(_) => None,
+            },
+            None => None,
+        };
+        let candidates = self.catalog.search_for(q, 5, history.as_ref()).await?;
         match candidates.first() {
             Some(top) if top.confidence >= matching::AUTO_ACCEPT => {
                 Ok(Resolved::Item { sku: top.sku.clone(), name: top.name.clone() })

@@ -11,6 +11,7 @@ mod orders;
 mod runs;
 mod sales_audit;
 mod sales_catalog;
+mod sales_history;
 mod sales_mappings;
 mod sales_oos;
 mod sales_prices;

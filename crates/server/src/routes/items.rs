@@ -16,6 +16,9 @@ pub struct SearchQuery {
     q: Option<String>,
     /// At most this many candidates (1–50, default 10).
     limit: Option<String>,
+    /// A customer code: what this customer bought in the last year breaks the ties the text
+    /// leaves open ("aqua 2 dus" ranks the customer's Aqua first). Unknown codes get 404.
+    customer: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -59,6 +62,7 @@ pub struct ItemView {
 /// Catalog search: ranked candidates for loosely written text, best first.
 #[utoipa::path(get, path = "/api/v1/items", tag = "catalog", params(SearchQuery),
     responses((status = 200, description = "Candidates, best first", body = ItemHits),
+              (status = 404, description = "No such customer", content_type = "application/problem+json"),
               (status = 422, description = "Missing or invalid parameter", content_type = "application/problem+json")))]
 pub async fn search(
     State(app): State<App>,
@@ -67,7 +71,15 @@ pub async fn search(
 ) -> ApiResult<axum::Json<ItemHits>> {
     let q = required_text("q", query.q.as_deref(), app::catalog::MAX_QUERY_CHARS)?;
     let limit = limit(query.limit.as_deref(), 10, 50)?;
-    let hits = app.catalog.search(&q, limit as usize).await?;
+    let history = match query.customer.as_deref() {
+        Some(code) => {
+            let code = required_text("customer", Some(code), MAX_CODE_CHARS)?;
+            app.store.customer(&code).await?.ok_or_else(|| Error::not_found("customer"))?;
+            Some(app.catalog.history(&code, chrono::Utc::now().date_naive()).await?)
+        }
+        None => None,
+    };
+    let hits = app.catalog.search_for(&q, limit as usize, history.as_ref()).await?;
     let items = hits
         .into_iter()
         .map(|c| ItemHit { sku: c.sku, name: c.name, unit: c.unit, score: c.score, confidence: c.confidence })

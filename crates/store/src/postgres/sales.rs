@@ -3,7 +3,7 @@
 //! fails loudly rather than rounding should a sum ever leave its range).
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::Result;
 use domain::audit::{Actor, action};
 use domain::sales::{ImportSummary, SaleLine, SalesReportRow, money_from_minor, quantity_from_minor};
@@ -71,6 +71,25 @@ impl Sales for PostgresStore {
                     amount: money_from_minor(row.try_get("amount").map_err(db)?),
                     lines: unsigned(row.try_get("lines").map_err(db)?),
                 })
+            })
+            .collect()
+    }
+
+    async fn customer_history(&self, customer: &str, since: NaiveDate, limit: u32) -> Result<Vec<(String, u32)>> {
+        let rows = sqlx::query(
+            "SELECT sku, COUNT(*) AS lines FROM sales WHERE customer = $1 AND day >= $2 AND quantity > 0
+             GROUP BY sku ORDER BY lines DESC, sku LIMIT $3",
+        )
+        .bind(customer)
+        .bind(check_day(since)?)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter()
+            .map(|row| {
+                let lines = u32::try_from(unsigned(row.try_get("lines").map_err(db)?)).unwrap_or(u32::MAX);
+                Ok((row.try_get("sku").map_err(db)?, lines))
             })
             .collect()
     }

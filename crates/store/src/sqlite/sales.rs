@@ -2,7 +2,7 @@
 //! sums are SQL integer sums: exact, and an overflow is an error rather than a rounded number.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::Result;
 use domain::audit::{Actor, action};
 use domain::sales::{ImportSummary, SaleLine, SalesReportRow, money_from_minor, quantity_from_minor};
@@ -65,6 +65,25 @@ impl Sales for SqliteStore {
                     amount: money_from_minor(row.try_get("amount").map_err(db)?),
                     lines: u64::try_from(row.try_get::<i64, _>("lines").map_err(db)?).unwrap_or(0),
                 })
+            })
+            .collect()
+    }
+
+    async fn customer_history(&self, customer: &str, since: NaiveDate, limit: u32) -> Result<Vec<(String, u32)>> {
+        let rows = sqlx::query(
+            "SELECT sku, COUNT(*) AS lines FROM sales WHERE customer = ? AND day >= ? AND quantity > 0
+             GROUP BY sku ORDER BY lines DESC, sku LIMIT ?",
+        )
+        .bind(customer)
+        .bind(day(since)?)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter()
+            .map(|row| {
+                let lines = u32::try_from(row.try_get::<i64, _>("lines").map_err(db)?).unwrap_or(u32::MAX);
+                Ok((row.try_get("sku").map_err(db)?, lines))
             })
             .collect()
     }

@@ -80,3 +80,24 @@ pub async fn the_sales_report_groups_and_sums_exactly(store: Arc<dyn Store>) {
     assert!(store.import_sales(&zero, &actor(), Utc::now()).await.unwrap_err().detail().starts_with("row 2:"));
     assert_eq!(store.sales_report(&q(SalesGroup::Day)).await.unwrap(), by_day, "nothing was added");
 }
+
+pub async fn a_customers_history_counts_what_it_bought_recently(store: Arc<dyn Store>) {
+    store.import_items(&[item("A"), item("B"), item("C"), item("D")], &actor(), Utc::now()).await.unwrap();
+    store.import_customers(&[customer("C1", None), customer("C2", None)], &actor(), Utc::now()).await.unwrap();
+    let (old, recent) = (date(2025, 1, 1), date(2026, 5, 1));
+    let mut lines = vec![line(old, "C1", "C", "9", "1", None)];
+    lines.extend((0..3).map(|_| line(recent, "C1", "A", "1", "1", None)));
+    lines.extend((0..3).map(|_| line(recent, "C1", "B", "2", "1", None)));
+    lines.push(line(recent, "C1", "B", "-1", "1", None));
+    lines.push(line(recent, "C1", "D", "1", "1", None));
+    lines.extend((0..7).map(|_| line(recent, "C2", "D", "1", "1", None)));
+    store.import_sales(&lines, &actor(), Utc::now()).await.unwrap();
+    let since = date(2026, 1, 1);
+    let history = store.customer_history("C1", since, 10).await.unwrap();
+    let expected: Vec<(String, u32)> = vec![("A".into(), 3), ("B".into(), 3), ("D".into(), 1)];
+    assert_eq!(history, expected, "recent lines only, returns left out, most first then by SKU");
+    assert_eq!(store.customer_history("C1", since, 2).await.unwrap(), expected[..2]);
+    assert_eq!(store.customer_history("C1", old, 10).await.unwrap().len(), 4, "an older start sees C");
+    assert_eq!(store.customer_history("C2", since, 10).await.unwrap(), [("D".to_owned(), 7)]);
+    assert!(store.customer_history("NOBODY", since, 10).await.unwrap().is_empty());
+}
