@@ -94,8 +94,9 @@ pub async fn match_line(
     Ok(state)
 }
 
-/// The one question gathering every unsure line.
-pub fn question(lines: &[LineState]) -> Value {
+/// The one question gathering every unsure line, with the customer the order is for (a person
+/// searching for another item searches with that customer's purchases).
+pub fn question(customer: &str, lines: &[LineState]) -> Value {
     let unsure: Vec<Value> = lines
         .iter()
         .filter(|l| l.unsure())
@@ -108,5 +109,5 @@ pub fn question(lines: &[LineState]) -> Value {
             json!({"line": l.input.line, "text": l.input.text, "candidates": candidates})
         })
         .collect();
-    json!({"kind": "confirm_lines", "lines": unsure})
+    json!({"kind": "confirm_lines", "customer": customer, "lines": unsure})
 }

@@ -73,7 +73,7 @@ impl Task for ProcessOrder {
         }
         if lines.iter().any(LineState::unsure) {
             return Ok(StepOutcome::NeedsPerson {
-                question: question(&lines),
+                question: question(&code, &lines),
                 checkpoint: json!({"lines": lines, "problems": problems}),
             });
         }

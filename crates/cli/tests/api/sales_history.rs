@@ -118,6 +118,7 @@ async fn process_order_asks_with_the_customers_usual_item_first() {
     let waiting = until(&server, &token, &id, "waiting").await;
     let asked = waiting["question"]["lines"].as_array().unwrap();
     assert_eq!(asked.len(), 1, "only the brand-only line is unsure: {waiting}");
+    assert_eq!(waiting["question"]["customer"], "C1", "the person sees whose order it is");
     assert_eq!(asked[0]["line"], 1);
     assert_eq!(asked[0]["candidates"][0]["sku"], "AQ-1500", "C1's usual Aqua first: {waiting}");
 

@@ -261,18 +261,18 @@ function forget() {
 function question(current) {
   const q = current.question;
   const box = byId('work-question');
-  if (q.kind === 'confirm_lines') fill(box, confirmLines(current.id, q));
+  if (q.kind === 'confirm_lines') fill(box, confirmLines(current.id, q, q.customer));
   else if (q.kind === 'approve_tool') fill(box, approveTool(current.id, q));
   else fill(box, h('p', { text: t('work_question_unknown') }), h('pre', { text: JSON.stringify(q, null, 2) }));
   ctx.announce(t('work_needs_you'));
   box.querySelector('input, button')?.focus();
 }
 
-function confirmLines(id, q) {
+function confirmLines(id, q, customerCode) {
   const form = h('form', { class: 'stack question', attrs: { 'aria-labelledby': 'work-question-title' } });
   form.append(h('h3', { id: 'work-question-title', text: t('work_question_title') }),
     h('p', { class: 'hint', text: t('work_question_hint') }));
-  for (const line of q.lines) form.append(lineChoice(line));
+  for (const line of q.lines) form.append(lineChoice(line, customerCode));
   const status = h('p', { class: 'error', attrs: { role: 'alert' } });
   form.append(h('div', { class: 'row' }, h('button', { type: 'submit', text: t('work_answer') })), status);
   form.addEventListener('submit', async (event) => {
@@ -286,8 +286,21 @@ function confirmLines(id, q) {
   return form;
 }
 
+/** Items for a person's search within an order: ranked with the customer's purchases when the
+ * customer is in the directory (an order may name one that is not: then plainly). */
+async function searchItems(q, customerCode) {
+  if (customerCode) {
+    try {
+      return await ctx.api.get('/api/v1/items', { q, limit: 5, customer: customerCode });
+    } catch (error) {
+      if (error.status !== 404) throw error;
+    }
+  }
+  return ctx.api.get('/api/v1/items', { q, limit: 5 });
+}
+
 /** One unsure line: its candidates, items found by searching, or leaving it out. */
-function lineChoice(line) {
+function lineChoice(line, customerCode) {
   const group = `line-${line.line}`;
   const options = h('div', { class: 'choices' });
   const radio = (value, label, extra) => {
@@ -305,7 +318,7 @@ function lineChoice(line) {
     const q = search.value.trim();
     if (!q) return;
     try {
-      const { items } = await ctx.api.get('/api/v1/items', { q, limit: 5 });
+      const { items } = await searchItems(q, customerCode);
       for (const item of items) {
         if (options.querySelector(`input[value="${CSS.escape(item.sku)}"]`)) continue;
         options.insertBefore(radio(item.sku, `${item.name} (${item.sku})${item.unit ? ` · ${item.unit}` : ''}`), leaveOut);
