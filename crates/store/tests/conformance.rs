@@ -32,6 +32,8 @@ mod prices;
 mod sales;
 #[path = "conformance/tamper.rs"]
 mod tamper;
+#[path = "conformance/vectors.rs"]
+mod vectors;
 
 use audit::*;
 use catalog::*;
@@ -41,6 +43,7 @@ use oos::*;
 use oos_replay::*;
 use prices::*;
 use sales::*;
+use vectors::*;
 
 fn new_user(name: &str) -> NewUser {
     NewUser {
@@ -623,6 +626,8 @@ stories!(
     an_open_out_of_stock_is_one_row_per_customer_item_and_day,
     a_keyed_out_of_stock_request_is_applied_once,
     the_sales_report_groups_and_sums_exactly,
+    item_vectors_are_kept_per_model_and_replaced_by_key,
+    bad_item_vectors_are_refused_and_write_nothing,
 );
 
 #[tokio::test]
