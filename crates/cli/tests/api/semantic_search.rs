@@ -165,6 +165,18 @@ async fn item_vectors_are_kept_in_the_database_and_refreshed_when_the_text_chang
     let stored = store.item_vectors(MODEL, &[MELATI.to_owned()]).await.unwrap();
     assert_ne!(stored[0].text_hash, melati.text_hash, "stored for the new text");
     assert_eq!(stored[0].vector, embeddings_provider::embed("Teh Botol Jasmine"));
+
+    // A stored vector of other dimensions (the provider changed the model behind its name) is
+    // stale too: with the query's vector at hand, the item is embedded again.
+    let mut original = store.item_vectors(MODEL, &[ORIGINAL.to_owned()]).await.unwrap().remove(0);
+    original.vector = vec![1.0, 2.0, 3.0];
+    store.upsert_item_vectors(std::slice::from_ref(&original), chrono::Utc::now()).await.unwrap();
+    assert_eq!(skus(&search(&server, &token, "teh botol wangi", 2).await), [MELATI, ORIGINAL]);
+    let requests = provider.requests();
+    assert_eq!(requests.len(), 4, "{requests:?}");
+    assert_eq!(requests[3].inputs, ["Teh Botol Original"]);
+    let stored = store.item_vectors(MODEL, &[ORIGINAL.to_owned()]).await.unwrap();
+    assert_eq!(stored[0].vector.len(), embeddings_provider::DIMS);
 }
 
 /// A log writer the test reads back.

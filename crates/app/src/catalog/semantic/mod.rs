@@ -126,6 +126,10 @@ impl SemanticRanker {
             .map(|v| (v.sku.clone(), v))
             .collect();
 
+        let cached = self.queries.get(&described);
+        // A stored vector of other dimensions than the query's (the provider changed what the
+        // model name means) is stale like one for an old text.
+        let fits = |v: &ItemVector| cached.as_ref().is_none_or(|q| q.len() == v.vector.len());
         let mut vectors: HashMap<String, Vec<f32>> = HashMap::new();
         let mut missing: Vec<(String, String, Vec<u8>)> = Vec::new();
         for candidate in wanted {
@@ -133,7 +137,7 @@ impl SemanticRanker {
             let text = items::text(entry);
             let hash = items::hash(&text);
             match stored.remove(&candidate.sku) {
-                Some(v) if v.text_hash == hash => {
+                Some(v) if v.text_hash == hash && fits(&v) => {
                     vectors.insert(v.sku, v.vector);
                 }
                 // Never stored, or stored for a text the item no longer has.
@@ -142,7 +146,6 @@ impl SemanticRanker {
         }
 
         // One request for the query (unless cached) and every missing item.
-        let cached = self.queries.get(&described);
         let mut inputs: Vec<String> = cached.is_none().then(|| described.clone()).into_iter().collect();
         inputs.extend(missing.iter().map(|(_, text, _)| text.clone()));
         let mut embedded = if inputs.is_empty() {
