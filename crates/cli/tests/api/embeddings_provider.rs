@@ -38,11 +38,17 @@ pub struct Provider {
     /// Up to and including `/v1`, for `EMBEDDINGS_BASE_URL`.
     pub base: String,
     pub seen: Arc<Mutex<Vec<Seen>>>,
+    behaviour: Arc<Mutex<Behaviour>>,
 }
 
 impl Provider {
     pub fn requests(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
+    }
+
+    /// Changes how the following requests are answered.
+    pub fn set(&self, behaviour: Behaviour) {
+        *self.behaviour.lock().unwrap() = behaviour;
     }
 }
 
@@ -65,11 +71,14 @@ pub fn embed(text: &str) -> Vec<f32> {
 pub async fn start(behaviour: Behaviour) -> Provider {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let record = seen.clone();
+    let behaviour = Arc::new(Mutex::new(behaviour));
+    let current = behaviour.clone();
     let app = axum::Router::new().route(
         "/v1/embeddings",
         post(move |headers: HeaderMap, axum::Json(request): axum::Json<Value>| {
-            let record = record.clone();
+            let (record, current) = (record.clone(), current.clone());
             async move {
+                let behaviour = *current.lock().unwrap();
                 let inputs: Vec<String> = request["input"]
                     .as_array()
                     .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect())
@@ -107,7 +116,7 @@ pub async fn start(behaviour: Behaviour) -> Provider {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
-    Provider { base: format!("http://{addr}/v1"), seen }
+    Provider { base: format!("http://{addr}/v1"), seen, behaviour }
 }
 
 /// A base URL where nothing listens (a port that was just free).

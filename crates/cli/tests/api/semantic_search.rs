@@ -179,69 +179,48 @@ async fn item_vectors_are_kept_in_the_database_and_refreshed_when_the_text_chang
     assert_eq!(stored[0].vector.len(), embeddings_provider::DIMS);
 }
 
-/// A log writer the test reads back.
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
 #[tokio::test]
-async fn a_failing_endpoint_leaves_search_lexical_logged_once_and_counted() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_ansi(false)
-        .with_max_level(tracing_subscriber::filter::LevelFilter::DEBUG)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+async fn a_failing_endpoint_leaves_search_lexical_and_is_counted() {
     let lexical = skus(&lexical("teh botol wangi").await).into_iter().map(str::to_owned).collect::<Vec<_>>();
-
     let failing = [
         (Behaviour::ServerError, "PROVIDER-DETAIL-42"),
-        (Behaviour::Garbage, "not an embeddings response"),
-        (Behaviour::NonFinite, "finite"),
+        (Behaviour::Garbage, "GARBAGE-DETAIL"),
+        (Behaviour::NonFinite, "1e39"),
     ];
-    for (behaviour, cause) in failing {
+    for (behaviour, detail) in failing {
         let provider = embeddings_provider::start(behaviour).await;
         let (server, token) = server_with(Some(&provider.base), &[("METRICS_PORT", "0")]).await;
         for _ in 0..3 {
             let response = server.get("/api/v1/items?q=teh+botol+wangi&limit=5", Some(&token)).await;
-            assert_eq!(response.status(), 200, "{cause}");
+            assert_eq!(response.status(), 200, "{detail}");
             let text = response.text().await.unwrap();
-            assert!(!text.contains(cause) && !text.contains("embeddings"), "nothing of it reaches the client: {text}");
+            assert!(!text.contains(detail) && !text.contains("embeddings"), "nothing of it reaches the client: {text}");
             let body: Value = serde_json::from_str(&text).unwrap();
-            assert_eq!(skus(body["items"].as_array().unwrap()), lexical, "{cause}: the lexical result");
+            assert_eq!(skus(body["items"].as_array().unwrap()), lexical, "{detail}: the lexical result");
         }
-        assert_eq!(provider.requests().len(), 1, "{cause}: a failing endpoint is left alone for a while");
-        let logs = captured.text();
-        let warnings: Vec<&str> = logs.lines().filter(|l| l.contains("semantic re-ranking is off")).collect();
-        assert!(warnings.last().is_some_and(|w| w.contains(cause)), "{cause}: the cause is logged: {logs}");
+        assert_eq!(provider.requests().len(), 1, "{detail}: a failing endpoint is left alone for a while");
         let metrics = server.metrics_addr.expect("a metrics listener");
         let text = reqwest::get(format!("http://{metrics}/metrics")).await.unwrap().text().await.unwrap();
         assert!(text.contains("embeddings_errors_total"), "{text}");
     }
-    let warnings = captured.text().lines().filter(|l| l.contains("semantic re-ranking is off")).count();
-    assert_eq!(warnings, 3, "one warning per outage (one per server here)");
 
     // Nothing listens at all.
     let (server, token) = server_with(Some(&embeddings_provider::nowhere().await), &[]).await;
     assert_eq!(skus(&search(&server, &token, "teh botol wangi", 5).await), lexical);
-    let logs = captured.text();
-    assert!(logs.contains("could not reach the embeddings endpoint"), "{logs}");
-    assert!(!logs.contains(KEY), "the API key is never logged");
+}
+
+#[tokio::test]
+async fn during_an_outage_what_is_already_embedded_still_reranks() {
+    let provider = embeddings_provider::start(Behaviour::Vectors).await;
+    let (server, token) = server_with(Some(&provider.base), &[]).await;
+    assert_eq!(skus(&search(&server, &token, "teh botol wangi", 2).await), [MELATI, ORIGINAL]);
+
+    provider.set(Behaviour::ServerError);
+    // A new query needs the endpoint: it fails, and this search is lexical.
+    assert_eq!(skus(&search(&server, &token, "teh botol harum", 2).await), [ORIGINAL, MELATI]);
+    // The cached query over stored items needs no call: still re-ranked.
+    assert_eq!(skus(&search(&server, &token, "teh botol wangi", 2).await), [MELATI, ORIGINAL]);
+    // The failing endpoint is not asked again at once.
+    assert_eq!(skus(&search(&server, &token, "teh botol harum", 2).await), [ORIGINAL, MELATI]);
+    assert_eq!(provider.requests().len(), 2, "{:?}", provider.requests());
 }

@@ -40,6 +40,8 @@ pub struct SemanticRanker {
 
 /// Why similarities could not be computed.
 enum Failure {
+    /// The endpoint failed a moment ago and is left alone for now (what is cached still serves).
+    Paused,
     Embeddings(EmbedError),
     Store(domain::Error),
 }
@@ -81,14 +83,12 @@ impl SemanticRanker {
         let scores: Vec<f32> = candidates.iter().map(|c| c.score).collect();
         let runs: Vec<Range<usize>> =
             rule::ties(&scores, rule::TIE_EPSILON).into_iter().filter(|run| run.start < limit).collect();
-        let mut ranked = if runs.is_empty() || !self.outage.admit() {
+        let mut ranked = if runs.is_empty() {
             candidates
         } else {
             match self.similarities(matcher, query, &candidates, &runs).await {
-                Ok(similar) => {
-                    self.outage.succeeded();
-                    rule::reorder(candidates, &runs, |c| similar.get(&c.sku).copied())
-                }
+                Ok(similar) => rule::reorder(candidates, &runs, |c| similar.get(&c.sku).copied()),
+                Err(Failure::Paused) => candidates,
                 Err(Failure::Embeddings(err)) => {
                     self.outage.failed(&err);
                     candidates
@@ -150,8 +150,12 @@ impl SemanticRanker {
         inputs.extend(missing.iter().map(|(_, text, _)| text.clone()));
         let mut embedded = if inputs.is_empty() {
             Vec::new()
+        } else if self.outage.admit() {
+            let vectors = self.client.embed(&inputs).await.map_err(Failure::Embeddings)?;
+            self.outage.succeeded();
+            vectors
         } else {
-            self.client.embed(&inputs).await.map_err(Failure::Embeddings)?
+            return Err(Failure::Paused);
         }
         .into_iter();
         let query_vector = match cached {
