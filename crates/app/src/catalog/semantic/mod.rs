@@ -117,37 +117,15 @@ impl SemanticRanker {
         let described = if described.trim().is_empty() { query.trim().to_owned() } else { described };
         let wanted: Vec<&Candidate> = runs.iter().flat_map(|run| &candidates[run.clone()]).collect();
         let skus: Vec<String> = wanted.iter().map(|c| c.sku.clone()).collect();
-        let mut stored: HashMap<String, ItemVector> = self
-            .store
-            .item_vectors(&model, &skus)
-            .await
-            .map_err(Failure::Store)?
-            .into_iter()
-            .map(|v| (v.sku.clone(), v))
-            .collect();
+        let stored = self.store.item_vectors(&model, &skus).await.map_err(Failure::Store)?;
 
         let cached = self.queries.get(&described);
-        // A stored vector of other dimensions than the query's (the provider changed what the
-        // model name means) is stale like one for an old text.
-        let fits = |v: &ItemVector| cached.as_ref().is_none_or(|q| q.len() == v.vector.len());
-        let mut vectors: HashMap<String, Vec<f32>> = HashMap::new();
-        let mut missing: Vec<(String, String, Vec<u8>)> = Vec::new();
-        for candidate in wanted {
-            let Some(entry) = matcher.get(&candidate.sku) else { continue };
-            let text = items::text(entry);
-            let hash = items::hash(&text);
-            match stored.remove(&candidate.sku) {
-                Some(v) if v.text_hash == hash && fits(&v) => {
-                    vectors.insert(v.sku, v.vector);
-                }
-                // Never stored, or stored for a text the item no longer has.
-                _ => missing.push((candidate.sku.clone(), text, hash)),
-            }
-        }
+        let dims = cached.as_ref().map(|q| q.len());
+        let (mut vectors, missing) = items::split(matcher, &wanted, stored, dims);
 
         // One request for the query (unless cached) and every missing item.
         let mut inputs: Vec<String> = cached.is_none().then(|| described.clone()).into_iter().collect();
-        inputs.extend(missing.iter().map(|(_, text, _)| text.clone()));
+        inputs.extend(missing.iter().map(|m| m.text.clone()));
         let mut embedded = if inputs.is_empty() {
             Vec::new()
         } else if self.outage.admit() {
@@ -169,7 +147,7 @@ impl SemanticRanker {
         let fresh: Vec<ItemVector> = missing
             .into_iter()
             .zip(embedded)
-            .map(|((sku, _, text_hash), vector)| ItemVector { sku, model: model.clone(), text_hash, vector })
+            .map(|(m, vector)| ItemVector { sku: m.sku, model: model.clone(), text_hash: m.hash, vector })
             .collect();
         if !fresh.is_empty() {
             // A vector that could not be stored is still good for this search; the next one embeds
