@@ -155,6 +155,107 @@ mod tests {
         assert_eq!(client.endpoint, "http://127.0.0.1:9/v1/embeddings");
     }
 
+    /// A raw HTTP/1.1 server on loopback: for each request, `answer(body)` gives the status line
+    /// and body to send (`None`: hold the connection and never answer). Returns the base URL and
+    /// every request's head and body.
+    async fn server(
+        answer: impl Fn(&serde_json::Value) -> Option<(&'static str, String)> + Send + Sync + 'static,
+    ) -> (String, std::sync::Arc<std::sync::Mutex<Vec<(String, serde_json::Value)>>>) {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}/v1", listener.local_addr().unwrap());
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (record, answer) = (seen.clone(), std::sync::Arc::new(answer));
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let (record, answer) = (record.clone(), answer.clone());
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 4096];
+                    loop {
+                        let Ok(n) = socket.read(&mut chunk).await else { return };
+                        if n == 0 {
+                            return;
+                        }
+                        buf.extend_from_slice(&chunk[..n]);
+                        let text = String::from_utf8_lossy(&buf).into_owned();
+                        let Some(end) = text.find("\r\n\r\n") else { continue };
+                        let head = text[..end].to_ascii_lowercase();
+                        let length: usize = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .and_then(|v| v.trim().parse().ok())
+                            .unwrap_or(0);
+                        if buf.len() < end + 4 + length {
+                            continue;
+                        }
+                        let body: serde_json::Value = serde_json::from_slice(&buf[end + 4..end + 4 + length]).unwrap();
+                        record.lock().unwrap().push((text[..end].to_owned(), body.clone()));
+                        buf.clear();
+                        let Some((status, reply)) = answer(&body) else {
+                            tokio::time::sleep(Duration::from_secs(60)).await;
+                            return;
+                        };
+                        let response = format!(
+                            "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{reply}",
+                            reply.len()
+                        );
+                        if socket.write_all(response.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        (base, seen)
+    }
+
+    fn vectors_for(body: &serde_json::Value) -> String {
+        let n = body["input"].as_array().map_or(0, Vec::len);
+        let data: Vec<_> = (0..n).map(|i| serde_json::json!({"index": i, "embedding": [i as f32, 1.0]})).collect();
+        serde_json::json!({"data": data}).to_string()
+    }
+
+    #[tokio::test]
+    async fn large_batches_are_split_and_the_key_goes_as_a_bearer_token() {
+        let (base, seen) = server(|body| Some(("200 OK", vectors_for(body)))).await;
+        let client = EmbeddingsClient::new(EmbeddingsConfig::new(&base, Some("sk-e".to_owned().into()), "m")).unwrap();
+        let inputs: Vec<String> = (0..MAX_BATCH * 2 + 2).map(|i| format!("item {i}")).collect();
+        let vectors = client.embed(&inputs).await.unwrap();
+        assert_eq!(vectors.len(), inputs.len());
+        assert_eq!(vectors[MAX_BATCH], [0.0, 1.0], "the second request starts again at index 0");
+        let seen = seen.lock().unwrap();
+        let sizes: Vec<usize> = seen.iter().map(|(_, b)| b["input"].as_array().unwrap().len()).collect();
+        assert_eq!(sizes, [MAX_BATCH, MAX_BATCH, 2]);
+        assert!(seen.iter().all(|(head, b)| head.contains("authorization: Bearer sk-e") && b["model"] == "m"));
+        assert!(seen[0].0.starts_with("POST /v1/embeddings HTTP/1.1"), "{}", seen[0].0);
+    }
+
+    #[tokio::test]
+    async fn a_silent_an_erring_or_an_oversized_answer_is_an_error() {
+        let (base, _) = server(|_| None).await;
+        let mut config = EmbeddingsConfig::new(&base, None, "m");
+        config.request_timeout = Duration::from_millis(200);
+        let err = EmbeddingsClient::new(config).unwrap().embed(&["x".into()]).await.unwrap_err();
+        assert!(matches!(err, EmbedError::Timeout(_)), "{err}");
+
+        let (base, _) = server(|_| Some(("503 Service Unavailable", "upstream busy".repeat(100)))).await;
+        let err = EmbeddingsClient::new(EmbeddingsConfig::new(&base, None, "m")).unwrap().embed(&["x".into()]).await;
+        match err.unwrap_err() {
+            EmbedError::Status { status, detail } => {
+                assert_eq!(status, 503);
+                assert!(detail.starts_with("upstream busy") && detail.len() <= ERROR_DETAIL_BYTES, "{detail}");
+            }
+            other => panic!("{other}"),
+        }
+
+        let huge =
+            format!("{{\"data\": [{{\"index\": 0, \"embedding\": [{}1.0]}}]}}", "0.0,".repeat(MAX_RESPONSE_BYTES / 4));
+        let (base, _) = server(move |_| Some(("200 OK", huge.clone()))).await;
+        let err = EmbeddingsClient::new(EmbeddingsConfig::new(&base, None, "m")).unwrap().embed(&["x".into()]).await;
+        assert!(err.unwrap_err().to_string().contains("more than"), "refused by size before parsing");
+    }
+
     #[test]
     fn only_http_urls_are_accepted() {
         assert!(EmbeddingsClient::new(EmbeddingsConfig::new("ftp://x/v1", None, "m")).is_err());
