@@ -77,7 +77,9 @@ impl App {
             None => Arc::new(LocalRateLimiter::per_minute(settings.rate_limit_per_minute)),
         };
         let uploads = UploadService::new(store.clone(), objects.clone(), UploadLimits::from_settings(&settings));
-        let catalog = crate::catalog::CatalogService::new(store.clone());
+        let semantic =
+            crate::catalog::semantic::SemanticRanker::from_settings(settings.embeddings.as_ref(), store.clone());
+        let catalog = crate::catalog::CatalogService::new(store.clone()).with_semantic(semantic);
         // The tools start runs (process_order), and the run service needs the agent that holds
         // the tools: the executor learns the run service once it exists.
         let late_runs = crate::tools::LateRuns::default();

@@ -13,7 +13,9 @@ mod settings;
 
 pub use database::DatabaseUrl;
 pub use env::EnvSource;
-pub use settings::{AppEnv, CorsOrigins, FILE_KINDS, LlmSettings, RedisFailMode, S3Settings, Settings};
+pub use settings::{
+    AppEnv, CorsOrigins, EmbeddingsSettings, FILE_KINDS, LlmSettings, RedisFailMode, S3Settings, Settings,
+};
 
 /// Every problem found in the configuration, one line each, each naming its variable.
 #[derive(Debug, thiserror::Error)]

@@ -9,6 +9,16 @@ const REDACTED: &str = "[redacted]";
 
 impl Settings {
     pub fn redacted_json(&self) -> Value {
+        let mut shown = self.core_json();
+        // Added apart: one `json!` of every variable exceeds the macro's recursion limit.
+        shown["EMBEDDINGS_BASE_URL"] = json!(self.embeddings.as_ref().map(|e| e.base_url.clone()));
+        shown["EMBEDDINGS_MODEL"] = json!(self.embeddings.as_ref().map(|e| e.model.clone()));
+        shown["EMBEDDINGS_API_KEY"] =
+            json!(self.embeddings.as_ref().and_then(|e| e.api_key.as_ref()).map(|_| REDACTED));
+        shown
+    }
+
+    fn core_json(&self) -> Value {
         json!({
             "APP_ENV": self.app_env.as_str(),
             "AUTH_SECRET": format!("{REDACTED} (from {})", self.auth_secret_source),

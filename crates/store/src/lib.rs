@@ -14,6 +14,7 @@ mod port;
 mod postgres;
 mod sales;
 mod sqlite;
+mod vectors;
 mod verify;
 
 pub use approval::{ApprovalRecord, ApprovalStatus, Decision};
@@ -24,9 +25,10 @@ pub use model::{
 };
 pub use open::open;
 pub use port::{
-    ApiKeys, Approvals, Audit, Catalog, Chats, Customers, Health, LoginSessions, LoginThrottle, Mappings, OutOfStock,
-    Prices, Runs, Sales, Store, Tickets, Uploads, Users,
+    ApiKeys, Approvals, Audit, Catalog, Chats, Customers, Health, ItemVectors, LoginSessions, LoginThrottle, Mappings,
+    OutOfStock, Prices, Runs, Sales, Store, Tickets, Uploads, Users,
 };
 pub use postgres::{PgPoolLimits, PostgresStore};
 pub use sqlite::SqliteStore;
+pub use vectors::{ItemVector, MAX_MODEL_CHARS, MAX_VECTOR_DIMS, decode as decode_vector, encode as encode_vector};
 pub use verify::verify_audit;

@@ -16,6 +16,7 @@ use crate::model::{
     RunChange, RunEventRecord, RunRecord, ThrottleRecord, TicketGrant, UploadRecord, UploadUsage, UserRecord,
 };
 use crate::model::{AuditQuery, OosQuery, SalesReportQuery};
+use crate::vectors::ItemVector;
 
 #[async_trait]
 pub trait Health: Send + Sync {
@@ -235,6 +236,17 @@ pub trait Catalog: Send + Sync {
     async fn catalog_version(&self) -> Result<u64>;
 }
 
+/// Embeddings of catalog items, per embedding model, for semantic re-ranking. A cache the search
+/// fills as it needs vectors: nothing else depends on it, and it may be lost.
+#[async_trait]
+pub trait ItemVectors: Send + Sync {
+    /// The stored vectors of `model` for those of `skus` that have one, in any order.
+    async fn item_vectors(&self, model: &str, skus: &[String]) -> Result<Vec<ItemVector>>;
+    /// Inserts or replaces by (SKU, model), all or nothing. Every SKU must be in the catalog, every
+    /// vector finite with 1 to [`crate::MAX_VECTOR_DIMS`] values; for a key given twice the last wins.
+    async fn upsert_item_vectors(&self, vectors: &[ItemVector], now: DateTime<Utc>) -> Result<()>;
+}
+
 #[async_trait]
 pub trait Prices: Send + Sync {
     /// Upserts price rows by (list, SKU, effective_from), creating lists as needed; a row whose
@@ -337,6 +349,7 @@ pub trait Store:
     + Tickets
     + Approvals
     + Catalog
+    + ItemVectors
     + Prices
     + Customers
     + Mappings
@@ -361,6 +374,7 @@ impl<T> Store for T where
         + Tickets
         + Approvals
         + Catalog
+        + ItemVectors
         + Prices
         + Customers
         + Mappings

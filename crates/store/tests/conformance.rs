@@ -32,6 +32,8 @@ mod prices;
 mod sales;
 #[path = "conformance/tamper.rs"]
 mod tamper;
+#[path = "conformance/vectors.rs"]
+mod vectors;
 
 use audit::*;
 use catalog::*;
@@ -41,6 +43,7 @@ use oos::*;
 use oos_replay::*;
 use prices::*;
 use sales::*;
+use vectors::*;
 
 fn new_user(name: &str) -> NewUser {
     NewUser {
@@ -624,6 +627,8 @@ stories!(
     a_keyed_out_of_stock_request_is_applied_once,
     the_sales_report_groups_and_sums_exactly,
     a_customers_history_counts_what_it_bought_recently,
+    item_vectors_are_kept_per_model_and_replaced_by_key,
+    bad_item_vectors_are_refused_and_write_nothing,
 );
 
 #[tokio::test]

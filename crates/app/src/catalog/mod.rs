@@ -1,8 +1,10 @@
 //! The catalog: item search through the matcher (an index each instance keeps in memory and
-//! rebuilds when the catalog changes) and item detail with stock.
+//! rebuilds when the catalog changes), optionally re-ranked by semantic similarity where the
+//! matcher has ties ([`semantic`]), and item detail with stock.
 
 mod history;
 mod index;
+pub mod semantic;
 mod service;
 
 pub use history::{CustomerHistory, HISTORY_DAYS};

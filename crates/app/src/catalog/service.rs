@@ -5,6 +5,7 @@ use domain::{Error, Result};
 use matching::Candidate;
 use store::Store;
 
+use super::semantic::SemanticRanker;
 use super::{CatalogIndex, CustomerHistory};
 
 /// Longest search text accepted; the matcher looks at no more.
@@ -14,6 +15,8 @@ pub const MAX_QUERY_CHARS: usize = 256;
 pub struct CatalogService {
     store: Arc<dyn Store>,
     index: Arc<CatalogIndex>,
+    /// Breaks lexical ties by semantic similarity, when an embeddings endpoint is configured.
+    semantic: Option<Arc<SemanticRanker>>,
 }
 
 /// An item with its stock per warehouse.
@@ -26,7 +29,13 @@ pub struct ItemDetail {
 impl CatalogService {
     pub fn new(store: Arc<dyn Store>) -> Self {
         let index = Arc::new(CatalogIndex::new(store.clone()));
-        Self { store, index }
+        Self { store, index, semantic: None }
+    }
+
+    /// With semantic re-ranking through `semantic` (see [`super::semantic`]); `None` keeps search lexical.
+    pub fn with_semantic(mut self, semantic: Option<Arc<SemanticRanker>>) -> Self {
+        self.semantic = semantic;
+        self
     }
 
     /// Ranked candidates for loosely written text, best first (`limit` within 1..=50).
@@ -47,15 +56,20 @@ impl CatalogService {
         }
         let limit = limit.clamp(1, matching::MAX_LIMIT);
         let matcher = self.index.matcher().await?;
-        let query = query.to_owned();
+        let wanted = if self.semantic.is_some() { SemanticRanker::pool(limit) } else { limit };
+        let (m, q) = (matcher.clone(), query.to_owned());
         // Searching is CPU work of a few milliseconds at most; it stays off the async workers anyway.
         let history = history.filter(|h| !h.is_empty()).cloned();
-        tokio::task::spawn_blocking(move || match history {
-            Some(h) => matcher.search_for(&query, limit, &h.for_matcher(&matcher)),
-            None => matcher.search(&query, limit),
+        let lexical = tokio::task::spawn_blocking(move || match history {
+            Some(h) => m.search_for(&q, wanted, &h.for_matcher(&m)),
+            None => m.search(&q, wanted),
         })
         .await
-        .map_err(Error::internal)
+        .map_err(Error::internal)?;
+        Ok(match &self.semantic {
+            Some(semantic) => semantic.rerank(&matcher, query, lexical, limit).await,
+            None => lexical,
+        })
     }
 
     /// The customer's purchases, for [`CatalogService::search_for`].

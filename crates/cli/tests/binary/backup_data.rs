@@ -8,7 +8,7 @@ use domain::audit::Actor;
 use domain::sales::{MappingSource, NewMapping, NewOos};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
-use store::{ApprovalRecord, ApprovalStatus, ChatSessionRecord, NewRun, TicketGrant};
+use store::{ApprovalRecord, ApprovalStatus, ChatSessionRecord, ItemVector, NewRun, TicketGrant};
 
 use crate::deployment::Deployment;
 use crate::support::{http, stderr, stdout};
@@ -69,8 +69,8 @@ fn ok(out: &std::process::Output) {
 }
 
 /// Users, a key, the catalog, prices, customers and sales through the binary; logins and uploads
-/// through the served binary; runs, chats, tickets, approvals, mappings and out-of-stock through
-/// the Store API.
+/// through the served binary; runs, chats, tickets, approvals, mappings, out-of-stock and item
+/// vectors through the Store API.
 pub async fn populate(dep: &Deployment) -> Populated {
     ok(&dep.run(&["admin", "create-user", "--username", "boss", "--role", "admin"], Some(PASSWORD)));
     ok(&dep.run(&["admin", "create-user", "--username", "Sam", "--role", "staff"], Some("another long pass phrase")));
@@ -171,5 +171,13 @@ pub async fn populate(dep: &Deployment) -> Populated {
         idempotency_key: Some("oos-key-1".into()),
     };
     store.create_oos(&oos, &actor, now).await.unwrap();
+    let vector = ItemVector {
+        sku: "AQ-600".into(),
+        model: "embed-test".into(),
+        text_hash: vec![9u8; 32],
+        // Bits that survive only a byte-exact archive: a subnormal, a negative zero, a long fraction.
+        vector: vec![1.0e-40, -0.0, 0.333_333_34, -1.5],
+    };
+    store.upsert_item_vectors(&[vector], now).await.unwrap();
     Populated { key, uploads }
 }

@@ -94,13 +94,16 @@ fn config_check_prints_effective_settings_with_secrets_redacted() {
             ("LLM_BASE_URL", "https://llm.example/v1"),
             ("LLM_MODEL", "some-model"),
             ("LLM_API_KEY", "sk-llm-secret-456"),
+            ("EMBEDDINGS_BASE_URL", "https://embed.example/v1"),
+            ("EMBEDDINGS_MODEL", "embed-model"),
+            ("EMBEDDINGS_API_KEY", "sk-embed-secret-789"),
         ],
         &["config", "check"],
         None,
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    for secret in [STRONG_SECRET, "redis-pass-123", "sk-llm-secret-456"] {
+    for secret in [STRONG_SECRET, "redis-pass-123", "sk-llm-secret-456", "sk-embed-secret-789"] {
         assert!(!text.contains(secret), "config check printed a secret: {text}");
     }
     let shown: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -110,6 +113,9 @@ fn config_check_prints_effective_settings_with_secrets_redacted() {
     assert!(shown["AUTH_SECRET"].as_str().unwrap().contains("AUTH_SECRET_FILE"));
     assert_eq!(shown["REDIS_URL"], "[redacted]");
     assert_eq!(shown["LLM_API_KEY"], "[redacted]");
+    assert_eq!(shown["EMBEDDINGS_API_KEY"], "[redacted]");
+    assert_eq!(shown["EMBEDDINGS_BASE_URL"], "https://embed.example/v1");
+    assert_eq!(shown["EMBEDDINGS_MODEL"], "embed-model");
 }
 
 #[test]

@@ -56,6 +56,15 @@ pub struct LlmSettings {
     pub model: String,
 }
 
+/// An OpenAI-compatible embeddings endpoint: when set, catalog search breaks lexical ties by
+/// semantic similarity. Same shape and rules as [`LlmSettings`].
+#[derive(Debug, Clone)]
+pub struct EmbeddingsSettings {
+    pub base_url: String,
+    pub api_key: Option<SecretString>,
+    pub model: String,
+}
+
 /// The effective configuration. `Debug` masks every secret (they are `SecretString`s).
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -73,6 +82,8 @@ pub struct Settings {
     /// What shared limits do while Redis cannot be reached.
     pub redis_fail_mode: RedisFailMode,
     pub llm: Option<LlmSettings>,
+    /// Semantic re-ranking of catalog matches; off when unset.
+    pub embeddings: Option<EmbeddingsSettings>,
     pub upload_max_bytes: u64,
     /// Sniffed kinds accepted for upload (canonical names: xlsx, xls, pdf, png, jpeg, webp, text).
     pub upload_allowed_types: Vec<String>,
@@ -227,37 +238,13 @@ impl Settings {
             }
         };
 
-        let llm_api_key = p.take(secret::read(&env, "LLM_API_KEY")).flatten();
-        let llm = match (env.get("LLM_BASE_URL"), env.get("LLM_MODEL")) {
-            (None, None) => {
-                if llm_api_key.is_some() {
-                    p.0.push("LLM_API_KEY: set without LLM_BASE_URL and LLM_MODEL".into());
-                }
-                None
-            }
-            (Some(base), Some(model)) => {
-                let ok = url::Url::parse(base.trim()).ok().filter(|u| matches!(u.scheme(), "http" | "https"));
-                if ok.is_none() {
-                    p.0.push("LLM_BASE_URL: must be an http:// or https:// URL".into());
-                }
-                if model.trim().is_empty() {
-                    p.0.push("LLM_MODEL: must not be empty".into());
-                }
-                Some(LlmSettings {
-                    base_url: base.trim().to_owned(),
-                    api_key: llm_api_key,
-                    model: model.trim().to_owned(),
-                })
-            }
-            (Some(_), None) => {
-                p.0.push("LLM_MODEL: required when LLM_BASE_URL is set".into());
-                None
-            }
-            (None, Some(_)) => {
-                p.0.push("LLM_BASE_URL: required when LLM_MODEL is set".into());
-                None
-            }
-        };
+        let llm =
+            endpoint(&env, &mut p, "LLM").map(|(base_url, api_key, model)| LlmSettings { base_url, api_key, model });
+        let embeddings = endpoint(&env, &mut p, "EMBEDDINGS").map(|(base_url, api_key, model)| EmbeddingsSettings {
+            base_url,
+            api_key,
+            model,
+        });
 
         let upload_max_bytes =
             opt(&env, &mut p, "UPLOAD_MAX_BYTES", 20_971_520, |n, r| parse::number(n, r, 1u64, 1 << 40));
@@ -351,6 +338,7 @@ impl Settings {
             redis_url,
             redis_fail_mode,
             llm,
+            embeddings,
             upload_max_bytes,
             upload_allowed_types,
             upload_quota_bytes,
@@ -376,6 +364,38 @@ impl Settings {
             log_filter,
             dotenv_loaded: env.dotenv_loaded(),
         })
+    }
+}
+
+/// An OpenAI-compatible endpoint named by `{prefix}_BASE_URL`, `{prefix}_MODEL` and the secret
+/// `{prefix}_API_KEY`: both of the first two or neither, an http(s) URL, a model that is not blank.
+fn endpoint(env: &EnvSource, p: &mut Problems, prefix: &str) -> Option<(String, Option<SecretString>, String)> {
+    let api_key = env_or_secret(env, p, &format!("{prefix}_API_KEY"));
+    match (env.get(&format!("{prefix}_BASE_URL")), env.get(&format!("{prefix}_MODEL"))) {
+        (None, None) => {
+            if api_key.is_some() {
+                p.0.push(format!("{prefix}_API_KEY: set without {prefix}_BASE_URL and {prefix}_MODEL"));
+            }
+            None
+        }
+        (Some(base), Some(model)) => {
+            let ok = url::Url::parse(base.trim()).ok().filter(|u| matches!(u.scheme(), "http" | "https"));
+            if ok.is_none() {
+                p.0.push(format!("{prefix}_BASE_URL: must be an http:// or https:// URL"));
+            }
+            if model.trim().is_empty() {
+                p.0.push(format!("{prefix}_MODEL: must not be empty"));
+            }
+            Some((base.trim().to_owned(), api_key, model.trim().to_owned()))
+        }
+        (Some(_), None) => {
+            p.0.push(format!("{prefix}_MODEL: required when {prefix}_BASE_URL is set"));
+            None
+        }
+        (None, Some(_)) => {
+            p.0.push(format!("{prefix}_BASE_URL: required when {prefix}_MODEL is set"));
+            None
+        }
     }
 }
 

@@ -134,6 +134,9 @@ fn debug_output_masks_every_secret() {
             ("LLM_BASE_URL", "https://llm.example/v1"),
             ("LLM_MODEL", "m"),
             ("LLM_API_KEY", "sk-llm-key-xyz"),
+            ("EMBEDDINGS_BASE_URL", "https://embed.example/v1"),
+            ("EMBEDDINGS_MODEL", "e"),
+            ("EMBEDDINGS_API_KEY", "sk-embed-key-xyz"),
             ("AWS_SECRET_ACCESS_KEY", "aws-secret-xyz"),
         ],
         dir.path(),
@@ -141,7 +144,7 @@ fn debug_output_masks_every_secret() {
     .unwrap();
     let debug = format!("{s:?}");
     let shown = s.redacted_json().to_string();
-    for secret in [STRONG, "pg-password-xyz", "redis-password-xyz", "sk-llm-key-xyz"] {
+    for secret in [STRONG, "pg-password-xyz", "redis-password-xyz", "sk-llm-key-xyz", "sk-embed-key-xyz"] {
         assert!(!debug.contains(secret), "Debug leaked {secret}");
         assert!(!shown.contains(secret), "config check leaked {secret}");
     }
@@ -216,4 +219,42 @@ fn redis_fails_open_unless_told_closed_and_anything_else_is_refused() {
     assert_eq!(closed.redis_fail_mode, RedisFailMode::Closed);
     let err = load(&[("REDIS_FAIL_MODE", "sometimes")], dir.path()).unwrap_err();
     assert!(err.0.iter().any(|p| p.starts_with("REDIS_FAIL_MODE")), "{:?}", err.0);
+}
+
+#[test]
+fn embeddings_are_off_by_default_and_configured_like_the_llm() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(load(&[], dir.path()).unwrap().embeddings.is_none(), "off unless configured");
+    let s = load(
+        &[
+            ("EMBEDDINGS_BASE_URL", " http://127.0.0.1:1234/v1 "),
+            ("EMBEDDINGS_MODEL", "nomic-embed"),
+            ("EMBEDDINGS_API_KEY", "sk-embed"),
+        ],
+        dir.path(),
+    )
+    .unwrap();
+    let e = s.embeddings.unwrap();
+    assert_eq!((e.base_url.as_str(), e.model.as_str()), ("http://127.0.0.1:1234/v1", "nomic-embed"));
+    assert_eq!(e.api_key.unwrap().expose_secret(), "sk-embed");
+    assert!(s.llm.is_none(), "independent of the language model");
+    let shown = load(&[("EMBEDDINGS_BASE_URL", "http://x/v1"), ("EMBEDDINGS_MODEL", "m")], dir.path()).unwrap();
+    assert!(shown.embeddings.unwrap().api_key.is_none(), "a local server needs no key");
+}
+
+#[test]
+fn embeddings_settings_are_validated_together() {
+    let dir = tempfile::tempdir().unwrap();
+    for (vars, variable) in [
+        (&[("EMBEDDINGS_BASE_URL", "http://x/v1")][..], "EMBEDDINGS_MODEL"),
+        (&[("EMBEDDINGS_MODEL", "m")][..], "EMBEDDINGS_BASE_URL"),
+        (&[("EMBEDDINGS_BASE_URL", "ftp://x/v1"), ("EMBEDDINGS_MODEL", "m")][..], "EMBEDDINGS_BASE_URL"),
+        (&[("EMBEDDINGS_BASE_URL", "http://x/v1"), ("EMBEDDINGS_MODEL", " ")][..], "EMBEDDINGS_MODEL"),
+        (&[("EMBEDDINGS_API_KEY", "sk-lonely-key")][..], "EMBEDDINGS_API_KEY"),
+    ] {
+        let err = load(vars, dir.path()).unwrap_err();
+        assert_eq!(err.0.len(), 1, "{err}");
+        assert!(err.0[0].starts_with(&format!("{variable}:")), "{vars:?}: {err}");
+        assert!(!err.to_string().contains("sk-lonely-key"), "a key is never echoed");
+    }
 }

@@ -26,7 +26,8 @@ pub struct ItemHit {
     sku: String,
     name: String,
     unit: String,
-    /// The ranker's score; higher is better.
+    /// The ranker's score; higher is better. With semantic re-ranking configured, candidates
+    /// whose scores are within 0.01 of each other (a tie) are ordered by semantic similarity.
     score: f32,
     /// Calibrated probability (0–1) that this is the item meant.
     confidence: f32,

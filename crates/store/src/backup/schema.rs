@@ -17,7 +17,7 @@ pub(crate) enum Kind {
     Time,
     /// A calendar day, `YYYY-MM-DD`.
     Day,
-    /// Bytes (hashes), as lower-case hex.
+    /// Bytes (hashes, embedding vectors), as lower-case hex.
     Bytes,
     /// A JSON document, as its text (SQLite: TEXT as written; PostgreSQL: jsonb).
     Json,
@@ -240,6 +240,11 @@ pub(crate) const TABLES: &[Table] = &[
         "stock",
         &["sku", "warehouse"],
         &[col("sku", Text), col("warehouse", Text), col("quantity", Int), col("updated_at", Time)],
+    ),
+    table(
+        "item_vectors",
+        &["sku", "model"],
+        &[col("sku", Text), col("model", Text), col("text_hash", Bytes), col("vector", Bytes), col("updated_at", Time)],
     ),
     Table {
         name: "catalog_meta",

@@ -19,6 +19,7 @@ mod throttle;
 mod tickets;
 mod uploads;
 mod users;
+mod vectors;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -17,6 +17,7 @@ mod throttle;
 mod tickets;
 mod uploads;
 mod users;
+mod vectors;
 
 use std::path::Path;
 use std::str::FromStr;
