@@ -47,6 +47,7 @@ impl Settings {
             "RATE_LIMIT_PER_MINUTE": self.rate_limit_per_minute,
             "WORK_INTERRUPT_TTL": format!("{}s", self.work_interrupt_ttl.as_secs()),
             "WORK_LEASE": format!("{}s", self.work_lease.as_secs()),
+            "WORK_WORKERS": self.work_workers,
             "CORS_ORIGINS": match &self.cors_origins {
                 None => Value::Null,
                 Some(CorsOrigins::Any) => json!("*"),

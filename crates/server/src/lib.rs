@@ -167,11 +167,9 @@ pub async fn start(
     };
     spawn_housekeeping(app.clone(), stopped.clone());
     app.spawn_coordination(stopped.clone());
-    agent::runs::RunEngine::spawn(
-        app.runs.clone(),
-        agent::runs::EngineConfig::new(app.settings.work_interrupt_ttl, app.settings.work_lease),
-        stopped.clone(),
-    );
+    let mut engine = agent::runs::EngineConfig::new(app.settings.work_interrupt_ttl, app.settings.work_lease);
+    engine.workers = app.settings.work_workers;
+    agent::runs::RunEngine::spawn(app.runs.clone(), engine, stopped.clone());
 
     let limits = serve::Limits {
         max_connections: app.settings.max_connections,

@@ -230,3 +230,53 @@ async fn runs_are_owner_scoped_and_inputs_checked() {
     .await;
     assert_problem(foreign_upload, 404, "not_found").await;
 }
+
+/// Holds its worker for a moment and records how many runs were executing at once.
+struct Gate {
+    running: Arc<AtomicUsize>,
+    most: Arc<AtomicUsize>,
+}
+
+#[async_trait]
+impl Task for Gate {
+    fn name(&self) -> &'static str {
+        "gate"
+    }
+
+    fn validate(&self, _input: &Value) -> domain::Result<()> {
+        Ok(())
+    }
+
+    async fn execute(&self, _ctx: &mut RunContext) -> domain::Result<StepOutcome> {
+        let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most.fetch_max(now, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        self.running.fetch_sub(1, Ordering::SeqCst);
+        Ok(StepOutcome::Done(json!({})))
+    }
+}
+
+/// How many of six runs executed at once on a server with `workers` run workers.
+async fn most_at_once(workers: &str) -> usize {
+    let most = Arc::new(AtomicUsize::new(0));
+    let gate = Gate { running: Arc::new(AtomicUsize::new(0)), most: most.clone() };
+    let tasks = TaskRegistry::default().with(Arc::new(gate));
+    let server = TestServer::start_full(&[("WORK_WORKERS", workers)], None, Some(tasks)).await;
+    let token = server.token("sari", Role::Staff).await;
+    let mut ids = Vec::new();
+    for _ in 0..6 {
+        let response = server.post_json("/api/v1/runs", &token, &json!({"task": "gate"})).await;
+        assert_eq!(response.status(), 202);
+        ids.push(response.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned());
+    }
+    for id in &ids {
+        until(&server, &token, id, "succeeded").await;
+    }
+    most.load(Ordering::SeqCst)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn work_workers_bound_how_many_runs_execute_at_once() {
+    assert_eq!(most_at_once("1").await, 1, "one worker runs one at a time");
+    assert!(most_at_once("3").await >= 2, "three workers run several at once");
+}

@@ -99,6 +99,8 @@ pub struct Settings {
     /// How long a worker's claim on a run lasts without renewal; a crashed instance's runs are
     /// taken over after it lapses.
     pub work_lease: Duration,
+    /// Work runs this instance executes at once (each a worker claiming runs under a lease).
+    pub work_workers: usize,
     /// LLM tokens a principal may use per UTC day (only counted when a model is configured).
     pub llm_daily_token_budget: u64,
     pub cors_origins: Option<CorsOrigins>,
@@ -267,6 +269,7 @@ impl Settings {
         let llm_daily_token_budget =
             opt(&env, &mut p, "LLM_DAILY_TOKEN_BUDGET", 200_000, |n, r| parse::number(n, r, 1u64, 1 << 40));
         let work_lease = opt(&env, &mut p, "WORK_LEASE", Duration::from_secs(30), parse::duration);
+        let work_workers = opt(&env, &mut p, "WORK_WORKERS", 2, |n, r| parse::number(n, r, 1usize, 64));
         let auth_token_ttl = opt(&env, &mut p, "AUTH_TOKEN_TTL", Duration::from_secs(12 * 3600), parse::duration);
         let request_timeout = opt(&env, &mut p, "REQUEST_TIMEOUT", Duration::from_secs(30), parse::duration);
         let shutdown_grace = opt(&env, &mut p, "SHUTDOWN_GRACE", Duration::from_secs(30), parse::duration);
@@ -349,6 +352,7 @@ impl Settings {
             rate_limit_per_minute,
             work_interrupt_ttl,
             work_lease,
+            work_workers,
             llm_daily_token_budget,
             cors_origins,
             metrics_port,

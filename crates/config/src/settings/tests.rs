@@ -212,6 +212,17 @@ fn a_malformed_dotenv_line_is_reported_without_its_content() {
 }
 
 #[test]
+fn work_workers_default_to_two_and_stay_within_bounds() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(load(&[], dir.path()).unwrap().work_workers, 2);
+    assert_eq!(load(&[("WORK_WORKERS", "8")], dir.path()).unwrap().work_workers, 8);
+    for bad in ["0", "65", "many"] {
+        let err = load(&[("WORK_WORKERS", bad)], dir.path()).unwrap_err();
+        assert!(err.0.iter().any(|p| p.starts_with("WORK_WORKERS")), "{bad}: {:?}", err.0);
+    }
+}
+
+#[test]
 fn redis_fails_open_unless_told_closed_and_anything_else_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     assert_eq!(load(&[], dir.path()).unwrap().redis_fail_mode, RedisFailMode::Open);
