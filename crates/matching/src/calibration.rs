@@ -174,21 +174,6 @@ mod tests {
     #[test]
     fn fit_separates_right_from_wrong() {
         // Right answers have high margins, wrong ones low: the fit must order them.
-        let samples: Vec<Sample> = (0..200)
-            .map(|i| {
-                let margin = i as f32 / 1000.0;
-                let features = Features {
-                    score: 0.8,
-                    margin,
-                    evidence_margin: margin,
-                    coverage: 1.0,
-                    named: true,
-                    ..Features::default()
-                };
-                Sample { features, correct: i >= 60 || i % 7 == 0 }
-            })
-            .collect();
-        let m = fit(&samples);
         let f = |margin| Features {
             score: 0.8,
             margin,
@@ -197,6 +182,10 @@ mod tests {
             named: true,
             ..Features::default()
         };
+        let samples: Vec<Sample> = (0..200)
+            .map(|i| Sample { features: f(i as f32 / 1000.0), correct: i >= 60 || i % 7 == 0 })
+            .collect();
+        let m = fit(&samples);
         assert!(m.weights[1] + m.weights[2] > 0.0, "{m:?}");
         assert!(m.confidence(&f(0.19)) > 0.9 && m.confidence(&f(0.0)) < 0.6, "{m:?}");
     }
