@@ -245,6 +245,7 @@ fn services(
         .with_signals(Arc::new(BusSignals(bus.clone())));
     let budget = agent.has_model().then_some(settings.llm_daily_token_budget);
     let chat =
-        crate::chat::ChatService::new(store.clone(), agent.clone(), budget, settings.work_interrupt_ttl, bus.clone());
+        crate::chat::ChatService::new(store.clone(), agent.clone(), budget, settings.work_interrupt_ttl, bus.clone())
+            .with_request_timeout(settings.request_timeout);
     (runs, chat)
 }

@@ -182,9 +182,8 @@ mod tests {
             named: true,
             ..Features::default()
         };
-        let samples: Vec<Sample> = (0..200)
-            .map(|i| Sample { features: f(i as f32 / 1000.0), correct: i >= 60 || i % 7 == 0 })
-            .collect();
+        let samples: Vec<Sample> =
+            (0..200).map(|i| Sample { features: f(i as f32 / 1000.0), correct: i >= 60 || i % 7 == 0 }).collect();
         let m = fit(&samples);
         assert!(m.weights[1] + m.weights[2] > 0.0, "{m:?}");
         assert!(m.confidence(&f(0.19)) > 0.9 && m.confidence(&f(0.0)) < 0.6, "{m:?}");

@@ -201,6 +201,16 @@ pub trait Approvals: Send + Sync {
     ) -> Result<bool>;
     /// Approved → used, once; false when it was not approved or is used already.
     async fn mark_approval_used(&self, id: Uuid, now: DateTime<Utc>) -> Result<bool>;
+    /// Takes over an approval whose applier stopped before using it: only while it is approved,
+    /// unused, by `approver_id`, decided at or before `stale_before` and unexpired at `now`. Moves
+    /// its decision time to `now`, atomically, so of several takers exactly one wins; false otherwise.
+    async fn retake_approval(
+        &self,
+        id: Uuid,
+        approver_id: Uuid,
+        stale_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
 }
 
 // The sales domain. Imports are all or nothing: every row is cleaned and checked (caps, duplicate

@@ -486,6 +486,42 @@ async fn concurrent_approvers_decide_exactly_once(store: Arc<dyn Store>) {
     assert_eq!(wins, 1);
 }
 
+async fn an_interrupted_approval_is_retaken_once_by_its_approver(store: Arc<dyn Store>) {
+    let approved = proposal(Duration::minutes(10));
+    store.create_approval(&approved).await.unwrap();
+    let decided_at = Utc::now() - Duration::minutes(2);
+    let yes = decision(true, "hash-of-the-arguments");
+    assert!(store.decide_approval(approved.id, yes, decided_at).await.unwrap());
+    let now = Utc::now();
+    let in_flight = decided_at - Duration::seconds(1);
+    assert!(
+        !store.retake_approval(approved.id, yes.approver_id, in_flight, now).await.unwrap(),
+        "maybe still applying"
+    );
+    let stale = now - Duration::minutes(1);
+    assert!(!store.retake_approval(approved.id, Uuid::now_v7(), stale, now).await.unwrap(), "only its approver");
+    let mut takers = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let (store, id, who) = (store.clone(), approved.id, yes.approver_id);
+        takers.spawn(async move { store.retake_approval(id, who, stale, Utc::now()).await.unwrap() });
+    }
+    assert_eq!(takers.join_all().await.into_iter().filter(|won| *won).count(), 1, "retaken once");
+    let retaken = store.approval(approved.id).await.unwrap().unwrap();
+    assert!(retaken.decided_at.is_some_and(|d| d > stale) && retaken.status == store::ApprovalStatus::Approved);
+    assert!(store.mark_approval_used(approved.id, Utc::now()).await.unwrap());
+    let later = Utc::now() + Duration::seconds(1);
+    assert!(!store.retake_approval(approved.id, yes.approver_id, later, later).await.unwrap(), "used is final");
+
+    let expired = proposal(Duration::minutes(10));
+    store.create_approval(&expired).await.unwrap();
+    assert!(store.decide_approval(expired.id, yes, Utc::now()).await.unwrap());
+    let after = expired.expires_at + Duration::seconds(1);
+    assert!(!store.retake_approval(expired.id, yes.approver_id, after, after).await.unwrap(), "not after expiry");
+    let pending = proposal(Duration::minutes(10));
+    store.create_approval(&pending).await.unwrap();
+    assert!(!store.retake_approval(pending.id, yes.approver_id, later, Utc::now()).await.unwrap(), "never undecided");
+}
+
 async fn usernames_fold_unicode_case_and_surrounding_space(store: Arc<dyn Store>) {
     let user = store.create_user(new_user("Ärger")).await.unwrap();
     let dup = store.create_user(new_user(" ärger ")).await.unwrap_err();
@@ -614,6 +650,7 @@ stories!(
     concurrent_redeemers_get_a_ticket_exactly_once,
     an_approval_is_decided_once_for_its_exact_arguments_before_it_expires,
     concurrent_approvers_decide_exactly_once,
+    an_interrupted_approval_is_retaken_once_by_its_approver,
     the_audit_chain_holds_over_many_and_concurrent_appends,
     catalog_imports_are_all_or_nothing,
     a_200k_row_catalog_import_completes,

@@ -2,9 +2,15 @@
 //! to the hash of its exact arguments. A person decides it once, before it expires; approved, it
 //! runs as the approver — who must be allowed to run the tool themselves — with the approval's id
 //! as its idempotency key, so a retry never applies it twice.
+//!
+//! If the process stops between deciding and applying (a crash, a deploy, a request cut off by
+//! `REQUEST_TIMEOUT`), the approval stays approved and unused. Once no request can still be
+//! applying it (twice the request timeout), its approver finishes it by approving it again: one
+//! taker wins (`Store::retake_approval`) and applies it under the same idempotency key, as a
+//! replayed Work step would be.
 
 use agent::tools::ValidatedCall;
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use domain::audit::{Actor, NewAuditEntry, action};
 use domain::{Error, ErrorCode, Principal, Result};
 use serde_json::{Value, json};
@@ -74,6 +80,14 @@ impl ChatService {
             .ok_or_else(|| Error::not_found("approval"))?;
         let call = self.recheck(caller, &proposal)?;
         let now = Utc::now();
+        if self.interrupted(caller, &proposal, verdict, now)
+            && self.store.retake_approval(id, caller.id, now - self.interrupted_after, now).await?
+        {
+            tracing::warn!(approval = %id, "finishing an approval whose first apply was interrupted");
+            // The interruption may have come before the grant was audited: this apply is on record too.
+            self.audit(caller, &proposal, action::APPROVAL_RESUME, now).await?;
+            return self.apply(caller, session_id, id, &call).await;
+        }
         let decision = Decision {
             approve: verdict.approve,
             args_hash: &verdict.args_hash,
@@ -85,23 +99,60 @@ impl ChatService {
         }
         // On the record before anything is applied: no approved change runs unaudited.
         let action = if verdict.approve { action::APPROVAL_GRANT } else { action::APPROVAL_DECLINE };
-        let entry = NewAuditEntry::new(&Actor::from_principal(caller), action, format!("approval:{id}"), now)
-            .with_change(
-                None,
-                Some(json!({"tool": proposal.tool, "arguments": proposal.arguments, "args_hash": proposal.args_hash,
-                            "scope": proposal.scope, "proposed_by": proposal.owner_id})),
-            );
-        self.store.append_audit(&entry).await?;
-        let (text, meta) = if verdict.approve {
-            let key = format!("approval:{id}");
-            let result = self.agent.executor().execute(caller, &call, Some(&key)).await?;
-            self.store.mark_approval_used(id, Utc::now()).await?;
-            ("Done.".to_owned(), json!({"approval": {"id": id, "approved": true, "result": result}}))
-        } else {
-            ("Not approved; nothing was changed.".to_owned(), json!({"approval": {"id": id, "approved": false}}))
-        };
-        let seq = self.store.append_message(session_id, "assistant", &text, Some(&meta), Utc::now()).await?;
-        Ok(Turn { seq, content: text, degraded: None, pending_approval: None })
+        self.audit(caller, &proposal, action, now).await?;
+        if verdict.approve {
+            return self.apply(caller, session_id, id, &call).await;
+        }
+        let text = "Not approved; nothing was changed.";
+        let meta = json!({"approval": {"id": id, "approved": false}});
+        let seq = self.store.append_message(session_id, "assistant", text, Some(&meta), Utc::now()).await?;
+        Ok(Turn { seq, content: text.to_owned(), degraded: None, pending_approval: None })
+    }
+
+    async fn audit(
+        &self,
+        caller: &Principal,
+        proposal: &ApprovalRecord,
+        action: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let entry =
+            NewAuditEntry::new(&Actor::from_principal(caller), action, format!("approval:{}", proposal.id), now)
+                .with_change(
+                    None,
+                    Some(
+                        json!({"tool": proposal.tool, "arguments": proposal.arguments, "args_hash": proposal.args_hash,
+                            "scope": proposal.scope, "proposed_by": proposal.owner_id}),
+                    ),
+                );
+        self.store.append_audit(&entry).await.map(drop)
+    }
+
+    /// Applies an approved change as its approver, under the approval's idempotency key.
+    async fn apply(&self, caller: &Principal, session_id: Uuid, id: Uuid, call: &ValidatedCall) -> Result<Turn> {
+        let key = format!("approval:{id}");
+        let result = self.agent.executor().execute(caller, call, Some(&key)).await?;
+        self.store.mark_approval_used(id, Utc::now()).await?;
+        let meta = json!({"approval": {"id": id, "approved": true, "result": result}});
+        let seq = self.store.append_message(session_id, "assistant", "Done.", Some(&meta), Utc::now()).await?;
+        Ok(Turn { seq, content: "Done.".to_owned(), degraded: None, pending_approval: None })
+    }
+
+    /// An approve naming the exact arguments, by the person who approved before, of an approval
+    /// approved long enough ago and never applied: its first apply was interrupted.
+    fn interrupted(
+        &self,
+        caller: &Principal,
+        proposal: &ApprovalRecord,
+        verdict: &Verdict,
+        now: DateTime<Utc>,
+    ) -> bool {
+        proposal.status == ApprovalStatus::Approved
+            && proposal.used_at.is_none()
+            && verdict.approve
+            && verdict.args_hash == proposal.args_hash
+            && proposal.approver_id == Some(caller.id)
+            && proposal.decided_at.is_some_and(|d| now - d >= self.interrupted_after)
     }
 
     /// The call as the approver would make it now: the tool still exists, the approver's role may
@@ -120,7 +171,7 @@ impl ChatService {
 }
 
 /// Why a decision changed nothing, from the proposal as it was read before deciding.
-fn refusal(proposal: &ApprovalRecord, verdict: &Verdict, now: chrono::DateTime<Utc>) -> Error {
+fn refusal(proposal: &ApprovalRecord, verdict: &Verdict, now: DateTime<Utc>) -> Error {
     if proposal.status != ApprovalStatus::Pending {
         Error::new(ErrorCode::ApprovalUsed, "this change was already decided")
     } else if verdict.args_hash != proposal.args_hash {

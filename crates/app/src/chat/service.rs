@@ -20,6 +20,9 @@ pub struct ChatService {
     /// LLM tokens per principal per UTC day; None without a model (the offline assistant is free).
     daily_budget: Option<u64>,
     pub(super) approval_ttl: chrono::Duration,
+    /// After this long, an approval decided but never applied is taken as interrupted (see
+    /// `approvals`): no request deciding it can still be running.
+    pub(super) interrupted_after: chrono::Duration,
     /// Where replies are announced as they are written, for the session's other followers.
     live: crate::coord::Bus,
 }
@@ -44,7 +47,15 @@ impl ChatService {
         live: crate::coord::Bus,
     ) -> Self {
         let wait = chrono::Duration::from_std(wait).unwrap_or(super::CHAT_APPROVAL_TTL);
-        Self { store, agent, daily_budget, approval_ttl: wait.min(super::CHAT_APPROVAL_TTL), live }
+        let approval_ttl = wait.min(super::CHAT_APPROVAL_TTL);
+        Self { store, agent, daily_budget, approval_ttl, interrupted_after: chrono::Duration::seconds(60), live }
+    }
+
+    /// Requests are cut off after `timeout` (`REQUEST_TIMEOUT`): an approval decided twice that
+    /// long ago and still not applied is no longer being applied by anyone.
+    pub fn with_request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.interrupted_after = chrono::Duration::from_std(timeout * 2).unwrap_or(self.interrupted_after);
+        self
     }
 
     /// Follows the session's replies as they are written, on any instance: check the caller may

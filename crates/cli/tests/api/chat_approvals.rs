@@ -181,3 +181,51 @@ async fn an_instruction_injected_through_an_order_sheet_changes_no_price_without
     let audit: Value = server.get("/api/v1/audit?action=price.update", Some(&admin)).await.json().await.unwrap();
     assert_eq!(audit["entries"].as_array().unwrap().len(), 0, "{audit}");
 }
+
+/// What a crash between deciding and applying leaves: the approval approved by `username`
+/// `ago` seconds back, never applied.
+async fn decided_but_not_applied(server: &TestServer, username: &str, proposal: &Value, ago: i64) -> uuid::Uuid {
+    let id: uuid::Uuid = proposal["id"].as_str().unwrap().parse().unwrap();
+    let approver = server.app.store.user_by_username(username).await.unwrap().unwrap();
+    let decision = store::Decision {
+        approve: true,
+        args_hash: proposal["args_hash"].as_str().unwrap(),
+        approver_id: approver.id,
+        approver_role: approver.role,
+    };
+    let at = chrono::Utc::now() - chrono::Duration::seconds(ago);
+    assert!(server.app.store.decide_approval(id, decision, at).await.unwrap());
+    id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_approval_interrupted_before_its_apply_is_finished_once_by_its_approver() {
+    let (server, applied) = server_with_notes(&[("REQUEST_TIMEOUT", "5s")]).await;
+    let token = server.token("ana", Role::Staff).await;
+    let other = server.token("budi", Role::Manager).await;
+    let session_id = session(&server, &token).await;
+    let proposal = propose(&server, &token, &session_id).await;
+    let exact = json!({"approve": true, "args_hash": proposal["args_hash"]});
+
+    // Decided a minute ago (beyond twice the 5 s request timeout), and the process stopped.
+    let id = decided_but_not_applied(&server, "ana", &proposal, 60).await;
+    assert_eq!(applied.load(Ordering::SeqCst), 0);
+    assert_problem(decide(&server, &other, &session_id, &proposal, exact.clone()).await, 409, "approval_used").await;
+    let done = decide(&server, &token, &session_id, &proposal, exact.clone()).await;
+    assert_eq!(done.status(), 200);
+    assert_eq!(done.json::<Value>().await.unwrap()["message"]["content"], "Done.");
+    assert_eq!(applied.load(Ordering::SeqCst), 1, "finished by its approver");
+    assert_eq!(server.app.store.approval(id).await.unwrap().unwrap().status, store::ApprovalStatus::Used);
+    assert_problem(decide(&server, &token, &session_id, &proposal, exact).await, 409, "approval_used").await;
+    assert_eq!(applied.load(Ordering::SeqCst), 1, "and then spent");
+    let admin = server.token("root", Role::Admin).await;
+    let audit: Value = server.get("/api/v1/audit?action=approval.resume", Some(&admin)).await.json().await.unwrap();
+    assert_eq!(audit["entries"].as_array().map(Vec::len), Some(1), "the finishing apply is on record: {audit}");
+
+    // Decided a moment ago: its apply may still be running, so approving again changes nothing.
+    let recent = propose(&server, &token, &session_id).await;
+    decided_but_not_applied(&server, "ana", &recent, 1).await;
+    let again = json!({"approve": true, "args_hash": recent["args_hash"]});
+    assert_problem(decide(&server, &token, &session_id, &recent, again).await, 409, "approval_used").await;
+    assert_eq!(applied.load(Ordering::SeqCst), 1);
+}

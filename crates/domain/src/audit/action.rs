@@ -18,3 +18,5 @@ pub const KEY_CREATE: &str = "key.create";
 pub const KEY_REVOKE: &str = "key.revoke";
 pub const APPROVAL_GRANT: &str = "approval.grant";
 pub const APPROVAL_DECLINE: &str = "approval.decline";
+/// An approved change whose first apply was interrupted, finished by its approver.
+pub const APPROVAL_RESUME: &str = "approval.resume";

@@ -95,4 +95,27 @@ impl Approvals for PostgresStore {
                 .map_err(db)?;
         Ok(done.rows_affected() == 1)
     }
+
+    async fn retake_approval(
+        &self,
+        id: Uuid,
+        approver_id: Uuid,
+        stale_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        // One statement: of two people finishing the same interrupted approval, one wins.
+        let done = sqlx::query(
+            "UPDATE approvals SET decided_at = $1
+             WHERE id = $2 AND status = 'approved' AND approver_id = $3 AND decided_at <= $4 AND expires_at > $5",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(approver_id)
+        .bind(stale_before)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(done.rows_affected() == 1)
+    }
 }

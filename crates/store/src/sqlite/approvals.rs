@@ -94,4 +94,27 @@ impl Approvals for SqliteStore {
                 .map_err(db)?;
         Ok(done.rows_affected() == 1)
     }
+
+    async fn retake_approval(
+        &self,
+        id: Uuid,
+        approver_id: Uuid,
+        stale_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        // One statement: of two people finishing the same interrupted approval, one wins.
+        let done = sqlx::query(
+            "UPDATE approvals SET decided_at = ?
+             WHERE id = ? AND status = 'approved' AND approver_id = ? AND decided_at <= ? AND expires_at > ?",
+        )
+        .bind(ms(now))
+        .bind(id)
+        .bind(approver_id)
+        .bind(ms(stale_before))
+        .bind(ms(now))
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(done.rows_affected() == 1)
+    }
 }
