@@ -1,6 +1,7 @@
 //! argon2id hashing, always on the blocking pool and bounded in parallelism, so a login flood
 //! cannot stall the async runtime or exhaust memory (each hash takes ~19 MiB).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
@@ -15,6 +16,8 @@ pub const MAX_PASSWORD_BYTES: usize = 1024;
 #[derive(Clone)]
 pub(crate) struct Passwords {
     permits: Arc<Semaphore>,
+    /// argon2 verifications done: an unknown user must cost one just as a known one does.
+    verifications: Arc<AtomicU64>,
 }
 
 fn argon() -> Argon2<'static> {
@@ -54,7 +57,7 @@ fn verify_now(password: &str, stored: &str) -> bool {
 impl Passwords {
     pub fn new() -> Self {
         let parallel = std::thread::available_parallelism().map_or(2, |n| n.get()) * 2;
-        Self { permits: Arc::new(Semaphore::new(parallel)) }
+        Self { permits: Arc::new(Semaphore::new(parallel)), verifications: Arc::default() }
     }
 
     pub async fn hash(&self, password: String) -> Result<String> {
@@ -66,7 +69,9 @@ impl Passwords {
     /// same time either way. Returns true only for a real match.
     pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool> {
         let _permit = self.permits.acquire().await.map_err(Error::internal)?;
+        let done = self.verifications.clone();
         tokio::task::spawn_blocking(move || {
+            done.fetch_add(1, Ordering::Relaxed);
             let oversized = password.len() > MAX_PASSWORD_BYTES;
             let candidate = if oversized { "" } else { password.as_str() };
             match stored {
@@ -79,6 +84,11 @@ impl Passwords {
         })
         .await
         .map_err(Error::internal)
+    }
+
+    /// How many verifications ran (each a full argon2id verification).
+    pub fn verifications(&self) -> u64 {
+        self.verifications.load(Ordering::Relaxed)
     }
 
     /// Computes the dummy hash now rather than on the first login with an unknown name.
@@ -106,6 +116,15 @@ mod tests {
     async fn unknown_users_never_verify() {
         let p = Passwords::new();
         assert!(!p.verify("anything".into(), None).await.unwrap());
+        assert_eq!(p.verifications(), 1, "but cost a verification all the same");
+    }
+
+    #[tokio::test]
+    async fn the_dummy_hash_costs_what_a_real_one_costs() {
+        let real = Passwords::new().hash("a real password".into()).await.unwrap();
+        let (real, dummy) = (PasswordHash::new(&real).unwrap(), PasswordHash::new(dummy_hash()).unwrap());
+        assert_eq!((real.algorithm, real.version), (dummy.algorithm, dummy.version));
+        assert_eq!(real.params.to_string(), dummy.params.to_string(), "same memory, iterations and lanes");
     }
 
     #[tokio::test]

@@ -79,6 +79,12 @@ impl AuthService {
         self.inner.policy
     }
 
+    /// argon2id password verifications this instance has run (a login with an unknown name runs
+    /// one against a dummy hash, so it costs what a wrong password costs).
+    pub fn password_checks(&self) -> u64 {
+        self.inner.passwords.verifications()
+    }
+
     /// Prepares the unknown-user hash so the first such login is not measurably faster or slower.
     pub async fn warm_up(&self) {
         self.inner.passwords.warm_up().await;
