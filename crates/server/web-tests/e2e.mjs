@@ -282,6 +282,15 @@ async function main() {
     await staff.press('#items-q', 'Enter');
     await staff.locator('#items-results table tbody tr').first().waitFor();
     await shot(staff, 'items');
+    // For a customer: still answered (ranked with its purchases); an unknown code is told plainly.
+    await staff.fill('#items-customer', env('AGENT_TEAM_E2E_CUSTOMER'));
+    await staff.press('#items-q', 'Enter');
+    await staff.locator('#items-results table tbody tr').first().waitFor();
+    await staff.fill('#items-customer', 'NO-SUCH-CUSTOMER');
+    await staff.press('#items-q', 'Enter');
+    await staff.locator('#items-status', { hasText: /customer/i }).waitFor();
+    assert.equal(await staff.locator('#items-results table').count(), 0, 'no stale results under an error');
+    await staff.fill('#items-customer', '');
   });
 
   await scenario('out of stock: the short line is listed', staff, async () => {

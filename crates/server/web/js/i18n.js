@@ -94,7 +94,7 @@ export function problemText(error) {
   const known = dictionary[key] !== undefined;
   const base = known ? t(key) : t('error_generic', { status: error.status || '' });
   // The server's own detail (English) says which field or rule, where the code alone cannot.
-  const telling = !known || ['validation_failed', 'bad_request', 'conflict'].includes(error.code);
+  const telling = !known || ['validation_failed', 'bad_request', 'conflict', 'not_found'].includes(error.code);
   const detail = error.detail && telling ? ` (${error.detail})` : '';
   return `${base}${detail}`;
 }

@@ -25,7 +25,9 @@ async function search() {
   const status = byId('items-status');
   status.textContent = t('searching');
   try {
-    const { items } = await ctx.api.get('/api/v1/items', { q, limit: SHOWN });
+    const customer = byId('items-customer').value.trim();
+    const params = customer ? { q, limit: SHOWN, customer } : { q, limit: SHOWN };
+    const { items } = await ctx.api.get('/api/v1/items', params);
     const details = await Promise.all(items.map((item) =>
       ctx.api.get(`/api/v1/items/${encodeURIComponent(item.sku)}`).catch(() => null)));
     last = items.map((item, i) => ({ ...item, detail: details[i] }));
