@@ -112,6 +112,12 @@ impl App {
     /// Adds named Work tasks to the built-in ones (the sales domain registers its own; tests theirs).
     pub fn with_tasks(mut self, tasks: TaskRegistry) -> Self {
         self.extra_tasks = tasks;
+        self.rewire()
+    }
+
+    /// Rebuilds what depends on the agent and the tasks, and points the tools' late reference to
+    /// the runs at the new service (a tool starting a run must use the one that serves).
+    fn rewire(mut self) -> Self {
         (self.runs, self.chat) = services(
             &self.settings,
             &self.store,
@@ -134,16 +140,7 @@ impl App {
         let agent =
             agent::chat::Agent::new(self.agent.llm(), Arc::new(tools), executor, agent::chat::AgentConfig::default());
         self.agent = Arc::new(agent);
-        (self.runs, self.chat) = services(
-            &self.settings,
-            &self.store,
-            &self.agent,
-            &self.extra_tasks,
-            &self.catalog,
-            &self.uploads,
-            &self.bus,
-        );
-        self
+        self.rewire()
     }
 
     /// Each dependency answers within a short deadline, so a hung database reads as not ready

@@ -20,15 +20,8 @@ async fn prepare(dir: &Path, items: usize) -> (Vec<Item>, String) {
     prepare_on(dir, &[], &url, items).await
 }
 
-/// As [`prepare`], on the database `url` names (`vars` carry it to the binary).
-pub(crate) async fn prepare_on(
-    dir: &Path,
-    vars: &[(&str, &str)],
-    url: &::config::DatabaseUrl,
-    items: usize,
-) -> (Vec<Item>, String) {
-    assert!(run(dir, vars, &["migrate"], None).status.success());
-    let store = store::open(url).await.unwrap();
+/// A generated catalog of `items` with nothing in stock, and the customer [`CUSTOMER`].
+pub(crate) async fn seed_out_of_stock(store: &dyn store::Store, items: usize) -> Vec<Item> {
     let catalog: Vec<Item> = matching::synth::catalog(matching::synth::CATALOG_SEED, items)
         .into_iter()
         .map(|i| Item {
@@ -50,6 +43,19 @@ pub(crate) async fn prepare_on(
     store.import_stock(&empty, &actor, now).await.unwrap();
     let customer = Customer { code: CUSTOMER.into(), name: "Toko Maju".into(), price_list: None, salesperson: None };
     store.import_customers(&[customer], &actor, now).await.unwrap();
+    catalog
+}
+
+/// As [`prepare`], on the database `url` names (`vars` carry it to the binary).
+pub(crate) async fn prepare_on(
+    dir: &Path,
+    vars: &[(&str, &str)],
+    url: &::config::DatabaseUrl,
+    items: usize,
+) -> (Vec<Item>, String) {
+    assert!(run(dir, vars, &["migrate"], None).status.success());
+    let store = store::open(url).await.unwrap();
+    let catalog = seed_out_of_stock(store.as_ref(), items).await;
     let made = run(dir, vars, &["admin", "create-key", "--name", "sari", "--role", "staff"], None);
     assert!(made.status.success());
     let key = stdout(&made).lines().last().unwrap().trim().to_owned();

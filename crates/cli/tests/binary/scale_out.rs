@@ -6,9 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
-use domain::audit::Actor;
-use domain::sales::{Customer, Item, StockLevel};
+use domain::sales::Item;
 use futures::{SinkExt as _, StreamExt as _};
 use rust_decimal::Decimal;
 use secrecy::SecretString;
@@ -20,7 +18,7 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use crate::shared_services::{TestDatabase, redis_url, s3_bucket};
 use crate::support::{Served, http, run, stdout};
 
-const CUSTOMER: &str = "TOKO-MAJU";
+use crate::durable::CUSTOMER;
 const PASSWORD: &str = "a long enough password";
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
@@ -51,28 +49,7 @@ impl Deployment {
         let store = store::open(&::config::DatabaseUrl::Postgres { url: SecretString::from(self.db.url.clone()) })
             .await
             .unwrap();
-        let items: Vec<Item> = matching::synth::catalog(matching::synth::CATALOG_SEED, 400)
-            .into_iter()
-            .map(|i| Item {
-                sku: i.entry.sku,
-                name: i.entry.name,
-                brand: i.entry.brand,
-                category: i.entry.category,
-                unit: Some(i.entry.unit),
-                barcode: i.entry.barcode,
-                aliases: i.entry.aliases,
-            })
-            .collect();
-        let (actor, now) = (Actor::system("test"), Utc::now());
-        store.import_items(&items, &actor, now).await.unwrap();
-        let empty: Vec<StockLevel> = items
-            .iter()
-            .map(|i| StockLevel { sku: i.sku.clone(), warehouse: "main".into(), quantity: Decimal::ZERO })
-            .collect();
-        store.import_stock(&empty, &actor, now).await.unwrap();
-        let customer =
-            Customer { code: CUSTOMER.into(), name: "Toko Maju".into(), price_list: None, salesperson: None };
-        store.import_customers(&[customer], &actor, now).await.unwrap();
+        let items = crate::durable::seed_out_of_stock(store.as_ref(), 400).await;
         self.items = items;
         self
     }
