@@ -47,9 +47,13 @@ fn hash_now(password: &str) -> Result<String> {
         .map_err(|e| Error::internal(std::io::Error::other(e.to_string())))
 }
 
-fn verify_now(password: &str, stored: &str) -> bool {
+/// `done` counts the argon2 verifications that really ran (not a hash that failed to parse).
+fn verify_now(password: &str, stored: &str, done: &AtomicU64) -> bool {
     match PasswordHash::new(stored) {
-        Ok(parsed) => argon().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => {
+            done.fetch_add(1, Ordering::Relaxed);
+            argon().verify_password(password.as_bytes(), &parsed).is_ok()
+        }
         Err(_) => false,
     }
 }
@@ -71,13 +75,12 @@ impl Passwords {
         let _permit = self.permits.acquire().await.map_err(Error::internal)?;
         let done = self.verifications.clone();
         tokio::task::spawn_blocking(move || {
-            done.fetch_add(1, Ordering::Relaxed);
             let oversized = password.len() > MAX_PASSWORD_BYTES;
             let candidate = if oversized { "" } else { password.as_str() };
             match stored {
-                Some(hash) => verify_now(candidate, &hash) && !oversized,
+                Some(hash) => verify_now(candidate, &hash, &done) && !oversized,
                 None => {
-                    let _ = verify_now(candidate, dummy_hash());
+                    let _ = verify_now(candidate, dummy_hash(), &done);
                     false
                 }
             }

@@ -56,17 +56,21 @@ impl CatalogService {
         }
         let limit = limit.clamp(1, matching::MAX_LIMIT);
         let matcher = self.index.matcher().await?;
-        let wanted = if self.semantic.is_some() { SemanticRanker::pool(limit) } else { limit };
+        let history = history.filter(|h| !h.is_empty()).map(|h| h.for_matcher(&matcher));
+        // A customer's history breaks the ties itself, by what the customer buys; embeddings
+        // would reorder within its small prior differences and undo that, so they serve only
+        // searches without one.
+        let semantic = self.semantic.as_ref().filter(|_| history.is_none());
+        let wanted = if semantic.is_some() { SemanticRanker::pool(limit) } else { limit };
         let (m, q) = (matcher.clone(), query.to_owned());
         // Searching is CPU work of a few milliseconds at most; it stays off the async workers anyway.
-        let history = history.filter(|h| !h.is_empty()).cloned();
         let lexical = tokio::task::spawn_blocking(move || match history {
-            Some(h) => m.search_for(&q, wanted, &h.for_matcher(&m)),
+            Some(h) => m.search_for(&q, wanted, &h),
             None => m.search(&q, wanted),
         })
         .await
         .map_err(Error::internal)?;
-        Ok(match &self.semantic {
+        Ok(match semantic {
             Some(semantic) => semantic.rerank(&matcher, query, lexical, limit).await,
             None => lexical,
         })

@@ -94,9 +94,9 @@ pub async fn match_line(
     Ok(state)
 }
 
-/// The one question gathering every unsure line, with the customer the order is for (a person
-/// searching for another item searches with that customer's purchases).
-pub fn question(customer: &str, lines: &[LineState]) -> Value {
+/// The one question gathering every unsure line, with the customer the order is for when it is in
+/// the directory (a person searching for another item searches with its purchases), else null.
+pub fn question(customer: Option<&str>, lines: &[LineState]) -> Value {
     let unsure: Vec<Value> = lines
         .iter()
         .filter(|l| l.unsure())

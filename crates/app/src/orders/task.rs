@@ -12,6 +12,7 @@ use super::OrderDeps;
 use super::draft::{customer_of, finish};
 use super::lines::{self, InputLine};
 use super::matched::{LineState, MatchedBy, match_line, question};
+use crate::catalog::CustomerHistory;
 
 const MAX_TEXT_CHARS: usize = 200_000;
 const MAX_CUSTOMER_CHARS: usize = 64;
@@ -65,7 +66,7 @@ impl Task for ProcessOrder {
                     Err(err) if !err.code().is_internal() => return Ok(StepOutcome::Failed("order_unreadable")),
                     Err(err) => return Err(err),
                 };
-                (self.match_all(ctx, &code, input).await?, problems)
+                (self.match_all(ctx, &code, customer.name.is_some(), input).await?, problems)
             }
         };
         if let Some(answer) = ctx.answer().cloned() {
@@ -73,7 +74,7 @@ impl Task for ProcessOrder {
         }
         if lines.iter().any(LineState::unsure) {
             return Ok(StepOutcome::NeedsPerson {
-                question: question(&code, &lines),
+                question: question(customer.name.as_ref().map(|_| code.as_str()), &lines),
                 checkpoint: json!({"lines": lines, "problems": problems}),
             });
         }
@@ -99,11 +100,22 @@ impl ProcessOrder {
         lines::from_sheet(&bytes)
     }
 
-    async fn match_all(&self, ctx: &RunContext, customer: &str, input: Vec<InputLine>) -> Result<Vec<LineState>> {
+    /// `known`: the customer is in the directory (only then can it have a history).
+    async fn match_all(
+        &self,
+        ctx: &RunContext,
+        customer: &str,
+        known: bool,
+        input: Vec<InputLine>,
+    ) -> Result<Vec<LineState>> {
         let total = u64::try_from(input.len()).unwrap_or(u64::MAX);
         let mut matched = Vec::with_capacity(input.len());
         // Read once per order: the customer's purchases break ties the lines leave open.
-        let history = self.deps.catalog.history(customer, Utc::now().date_naive()).await?;
+        let history = if known {
+            self.deps.catalog.history(customer, Utc::now().date_naive()).await?
+        } else {
+            CustomerHistory::default()
+        };
         for (done, line) in input.into_iter().enumerate() {
             if done % 50 == 0 {
                 ctx.progress(done as u64, total, "matching").await?;

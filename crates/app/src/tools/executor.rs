@@ -52,7 +52,8 @@ impl SalesTools {
         let history = match args["customer"].as_str() {
             Some(code) => match self.customer(code).await {
                 Ok(found) => Some(self.catalog.history(&found.code, Utc::now().date_naive()).await?),
-                Err(_) => None,
+                Err(err) if err.code() == domain::ErrorCode::NotFound => None,
+                Err(err) => return Err(err),
             },
             None => None,
         };

@@ -224,3 +224,32 @@ async fn during_an_outage_what_is_already_embedded_still_reranks() {
     assert_eq!(skus(&search(&server, &token, "teh botol harum", 2).await), [ORIGINAL, MELATI]);
     assert_eq!(provider.requests().len(), 2, "{:?}", provider.requests());
 }
+
+#[tokio::test]
+async fn a_customers_history_breaks_the_tie_and_embeddings_stay_out_of_it() {
+    let provider = embeddings_provider::start(Behaviour::Vectors).await;
+    let (server, token) = server_with(Some(&provider.base), &[]).await;
+    let (store, actor, now) = (server.app.store.clone(), Actor::system("test"), chrono::Utc::now());
+    let shop =
+        domain::sales::Customer { code: "C1".into(), name: "Toko C1".into(), price_list: None, salesperson: None };
+    store.import_customers(&[shop], &actor, now).await.unwrap();
+    let sale = domain::sales::SaleLine {
+        date: now.date_naive(),
+        customer: "C1".into(),
+        sku: ORIGINAL.into(),
+        quantity: rust_decimal::Decimal::ONE,
+        unit_price: rust_decimal::Decimal::ONE,
+        salesperson: None,
+        invoice: None,
+    };
+    store.import_sales(&[sale], &actor, now).await.unwrap();
+
+    // Without a customer the embeddings put Melati first; C1 buys the Original, and that wins.
+    assert_eq!(skus(&search(&server, &token, "teh botol wangi", 2).await), [MELATI, ORIGINAL]);
+    let before = provider.requests().len();
+    let response = server.get("/api/v1/items?q=teh+botol+wangi&limit=2&customer=C1", Some(&token)).await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(skus(body["items"].as_array().unwrap()), [ORIGINAL, MELATI]);
+    assert_eq!(provider.requests().len(), before, "no embeddings call for a search with a history");
+}

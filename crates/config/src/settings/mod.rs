@@ -373,6 +373,9 @@ impl Settings {
 
 /// An OpenAI-compatible endpoint named by `{prefix}_BASE_URL`, `{prefix}_MODEL` and the secret
 /// `{prefix}_API_KEY`: both of the first two or neither, an http(s) URL, a model that is not blank.
+/// Longest model name accepted (the store keeps item vectors under names up to this long).
+pub const MAX_MODEL_NAME_CHARS: usize = 256;
+
 fn endpoint(env: &EnvSource, p: &mut Problems, prefix: &str) -> Option<(String, Option<SecretString>, String)> {
     let api_key = env_or_secret(env, p, &format!("{prefix}_API_KEY"));
     match (env.get(&format!("{prefix}_BASE_URL")), env.get(&format!("{prefix}_MODEL"))) {
@@ -389,6 +392,10 @@ fn endpoint(env: &EnvSource, p: &mut Problems, prefix: &str) -> Option<(String, 
             }
             if model.trim().is_empty() {
                 p.0.push(format!("{prefix}_MODEL: must not be empty"));
+            }
+            // Model names are stored beside what they produced (item vectors): bounded.
+            if model.trim().chars().count() > MAX_MODEL_NAME_CHARS {
+                p.0.push(format!("{prefix}_MODEL: at most {MAX_MODEL_NAME_CHARS} characters"));
             }
             Some((base.trim().to_owned(), api_key, model.trim().to_owned()))
         }

@@ -233,6 +233,17 @@ fn redis_fails_open_unless_told_closed_and_anything_else_is_refused() {
 }
 
 #[test]
+fn an_overlong_model_name_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "m".repeat(257);
+    let vars = [("EMBEDDINGS_BASE_URL", "http://127.0.0.1:9/v1"), ("EMBEDDINGS_MODEL", long.as_str())];
+    let err = load(&vars, dir.path()).unwrap_err();
+    assert!(err.0.iter().any(|p| p.starts_with("EMBEDDINGS_MODEL")), "{:?}", err.0);
+    let fits = "m".repeat(256);
+    assert!(load(&[vars[0], ("EMBEDDINGS_MODEL", fits.as_str())], dir.path()).is_ok());
+}
+
+#[test]
 fn embeddings_are_off_by_default_and_configured_like_the_llm() {
     let dir = tempfile::tempdir().unwrap();
     assert!(load(&[], dir.path()).unwrap().embeddings.is_none(), "off unless configured");

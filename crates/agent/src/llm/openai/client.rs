@@ -56,7 +56,7 @@ impl OpenAiCompatible {
         if let Some(key) = &self.config.api_key {
             request = request.bearer_auth(key);
         }
-        let resp = request.send().await.map_err(|err| Failed::from(transport(&err)))?;
+        let resp = request.send().await.map_err(|err| Failed::from(transport(err)))?;
         check_status(resp).await
     }
 
@@ -64,7 +64,7 @@ impl OpenAiCompatible {
     async fn complete_once(&self, body: &Bytes) -> Result<ChatResponse, Failed> {
         let attempt = async {
             let resp = self.post(body).await?;
-            let bytes = resp.bytes().await.map_err(|err| transport(&err))?;
+            let bytes = resp.bytes().await.map_err(transport)?;
             Ok(wire::decode(&bytes)?)
         };
         tokio::time::timeout(self.config.request_timeout, attempt).await.unwrap_or_else(|_| {
@@ -79,7 +79,7 @@ impl OpenAiCompatible {
         let opened = async {
             let resp = self.post(body).await?;
             if is_json(&resp) {
-                let bytes = resp.bytes().await.map_err(|err| transport(&err))?;
+                let bytes = resp.bytes().await.map_err(transport)?;
                 return Ok(Opened::Whole(bytes));
             }
             Ok::<_, Failed>(Opened::Events(resp))

@@ -23,8 +23,10 @@ pub(super) fn truncate(text: &str) -> &str {
 }
 
 /// The request never got a complete answer: the connection failed, was cut, or took too long.
-pub(super) fn transport(err: &reqwest::Error) -> LlmError {
+/// Logged without the URL: some providers take the key in it (`?api-key=`, `user:key@`).
+pub(super) fn transport(err: reqwest::Error) -> LlmError {
     let error = if err.is_timeout() { LlmError::Timeout } else { LlmError::Unavailable };
+    let err = err.without_url();
     tracing::warn!(error = %err, code = error.code(), "could not reach the language model");
     error
 }

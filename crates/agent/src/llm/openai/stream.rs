@@ -112,7 +112,7 @@ impl Live {
 
 fn event_error(err: EventStreamError<reqwest::Error>) -> LlmError {
     match err {
-        EventStreamError::Transport(err) => transport(&err),
+        EventStreamError::Transport(err) => transport(err),
         EventStreamError::Utf8(err) => {
             tracing::warn!(error = %err, "the language model streamed invalid UTF-8");
             LlmError::BadResponse

@@ -136,9 +136,10 @@ async fn read_capped(response: &mut reqwest::Response, cap: usize) -> Result<Vec
     Ok(body)
 }
 
-/// reqwest's text names the URL (never the headers), so it is safe to log.
+/// Without the URL: some providers take the key in it (`?api-key=`, `user:key@`), and the
+/// configured base URL says where anyway. reqwest's text never names the headers.
 fn transport(err: reqwest::Error) -> EmbedError {
-    EmbedError::Transport(err.to_string())
+    EmbedError::Transport(err.without_url().to_string())
 }
 
 #[cfg(test)]
