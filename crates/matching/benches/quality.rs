@@ -96,7 +96,7 @@ struct CustomerSplit {
 
 impl CustomerSplit {
     fn new(matcher: &Matcher, items: &[SynthItem], seed: u64, n: usize) -> CustomerSplit {
-        let shops = synth::customers(items, CUSTOMER_SEED, CUSTOMERS);
+        let shops = synth::customers(items, CUSTOMER_SEED + seed, CUSTOMERS);
         let histories =
             shops.iter().map(|s| matcher.history(s.history.iter().map(|(sku, k)| (sku.as_str(), *k)))).collect();
         CustomerSplit { lines: synth::customer_lines(items, &shops, seed, n), histories }

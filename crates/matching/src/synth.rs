@@ -26,7 +26,8 @@ pub const CATALOG_SEED: u64 = 20_251_126;
 pub const CALIBRATION_SEED: u64 = 1;
 /// The seed of the test split (where the figures are reported); never used for fitting.
 pub const TEST_SEED: u64 = 2;
-/// The seed of the benchmark's customers and their histories.
+/// The seed of the benchmark's customers and their histories, plus the split's seed: the test
+/// split's shops are not the ones the history weight and the model were fitted on.
 pub const CUSTOMER_SEED: u64 = 3;
 /// How many customers the benchmark's customer lines are spread over.
 pub const CUSTOMERS: usize = 500;
