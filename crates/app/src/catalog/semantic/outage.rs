@@ -20,9 +20,19 @@ impl Outage {
         self.retry_at.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Whether a search may call the endpoint now.
+    /// Whether a search may call the endpoint now. Once a pause is over, one search tries it
+    /// and the others stay lexical until that trial succeeds (or another pause begins): a slow
+    /// endpoint is not hit by every search at once.
     pub fn admit(&self) -> bool {
-        self.state().is_none_or(|at| Instant::now() >= at)
+        let mut state = self.state();
+        match *state {
+            None => true,
+            Some(at) if Instant::now() >= at => {
+                *state = Some(Instant::now() + RETRY_AFTER);
+                true
+            }
+            Some(_) => false,
+        }
     }
 
     /// Counts the failure; the first of an outage is logged as a warning with its cause.
@@ -62,7 +72,9 @@ mod tests {
         assert!(!outage.admit(), "no call during the pause");
         *outage.state() = Some(Instant::now());
         assert!(outage.admit(), "tried again once it is over");
+        assert!(!outage.admit(), "by one search while that trial runs");
         outage.succeeded();
+        assert!(outage.admit() && outage.admit(), "and by all once it answers");
         assert!(outage.state().is_none());
     }
 }
