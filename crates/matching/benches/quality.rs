@@ -20,7 +20,7 @@ use matching::synth::{
     self, CALIBRATION_SEED, CATALOG_SEED, CUSTOMER_SEED, CUSTOMERS, CustomerLine, LabelledLine, LineKind, SynthItem,
     TEST_SEED,
 };
-use matching::{AUTO_ACCEPT, History, Matcher, PRIOR_WEIGHT};
+use matching::{AUTO_ACCEPT, History, MAX_HISTORY, Matcher, PRIOR_WEIGHT};
 
 /// Precision the auto-accept threshold must reach on the calibration split.
 const TARGET_PRECISION: f64 = 0.995;
@@ -100,6 +100,23 @@ impl CustomerSplit {
         let histories =
             shops.iter().map(|s| matcher.history(s.history.iter().map(|(sku, k)| (sku.as_str(), *k)))).collect();
         CustomerSplit { lines: synth::customer_lines(items, &shops, seed, n), histories }
+    }
+
+    /// The same lines, each customer's history filled up to [`MAX_HISTORY`] with items it bought
+    /// once (spread over the catalog): the worst case a search with history pays for.
+    fn at_the_cap(&self, matcher: &Matcher, items: &[SynthItem], seed: u64) -> CustomerSplit {
+        let shops = synth::customers(items, CUSTOMER_SEED + seed, CUSTOMERS);
+        let step = (items.len() / MAX_HISTORY).max(1);
+        let histories = shops
+            .iter()
+            .enumerate()
+            .map(|(c, s)| {
+                let own = s.history.iter().map(|(sku, k)| (sku.as_str(), *k));
+                let filler = (0..MAX_HISTORY).map(|i| (items[(c + i * step) % items.len()].entry.sku.as_str(), 1));
+                matcher.history(own.chain(filler))
+            })
+            .collect();
+        CustomerSplit { lines: self.lines.clone(), histories }
     }
 
     fn queries(&self) -> Vec<Query<'_>> {
@@ -351,6 +368,12 @@ fn main() -> ExitCode {
     report(
         &format!("customer test split, {} lines searched with the customer's history", customers.lines.len()),
         &run(&matcher, &customers.queries()),
+        AUTO_ACCEPT,
+    );
+    let full = customers.at_the_cap(&matcher, &items, TEST_SEED);
+    report(
+        &format!("customer test split, histories filled to {MAX_HISTORY} items (latency worst case)"),
+        &run(&matcher, &full.queries()),
         AUTO_ACCEPT,
     );
     if o.slow > 0 {

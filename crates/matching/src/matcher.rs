@@ -11,7 +11,7 @@ mod prepared;
 mod score;
 mod similarity;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -194,8 +194,21 @@ impl Matcher {
         let analyzed = analyze(&description);
         let mut ords = self.index.candidates(&analyzed, &self.vocab, CANDIDATES.max(limit));
         if let Some(h) = history {
-            let known: std::collections::HashSet<u32> = ords.iter().copied().collect();
-            let mut extra: Vec<u32> = h.ords().filter(|o| !known.contains(o)).collect();
+            // History items the index did not return are scored too ("aqua 2 dus" among a brand's
+            // hundreds), but only those sharing a word with the line: the others cannot explain
+            // it, and scoring a full history of unrelated items would cost every line milliseconds.
+            let mut words: HashSet<u32> = analyzed.words.iter().filter_map(|w| self.vocab.id(w)).collect();
+            words.extend(analyzed.cjk.iter().filter_map(|c| self.vocab.id(c.encode_utf8(&mut [0; 4]))));
+            let known: HashSet<u32> = ords.iter().copied().collect();
+            let mut extra: Vec<u32> = h
+                .ords()
+                .filter(|o| !known.contains(o))
+                .filter(|&o| {
+                    self.prepared
+                        .get(o as usize)
+                        .is_some_and(|p| p.name_words.iter().chain(&p.alias_words).any(|id| words.contains(id)))
+                })
+                .collect();
             extra.sort_unstable();
             ords.extend(extra);
         }
